@@ -445,7 +445,7 @@ public final class Topology {
      */
     public String describe() {
         StringBuilder out = new StringBuilder();
-        out.append(name).append(": ").append(clusterCount()).append(" clusters, ").append(coreCount())
+        out.append(name).append(": ").append(clusterCount()).append(clusterCount() == 1 ? " cluster, " : " clusters, ").append(coreCount())
            .append(" cores, ").append(totalPages()).append(" pages of ").append(pageSize)
            .append(" B, diameter ").append(diameter).append(" hops\n");
         if (kind == Kind.MESH) {
