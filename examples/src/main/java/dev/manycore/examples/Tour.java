@@ -29,7 +29,7 @@ public final class Tour {
         System.out.println("From " + corner + " at " + chip.position(corner) + ", a 64-byte message costs:");
         for (int[] xy : new int[][] {{0, 0}, {1, 0}, {1, 1}, {4, 3}, {8, 8}, {15, 15}}) {
             ClusterId to = chip.clusterAt(xy[0], xy[1]).orElseThrow();
-            System.out.printf("  to %-9s at %-8s %2d hops  %4d ns  %7.1f pJ%n", to, new MeshPosition(xy[0], xy[1]),
+            System.out.printf("  to %-11s at %-8s %2d hops  %4d ns  %7.1f pJ%n", to, new MeshPosition(xy[0], xy[1]),
                     chip.distance(corner, to), cost.messageLatency(corner, to, 64), cost.messageEnergy(corner, to, 64));
         }
 

@@ -1,0 +1,41 @@
+package dev.manycore.examples;
+
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TourTest {
+
+    @Test
+    void tourPrintsTheChipTheCostsAndTheHost() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            Tour.main(new String[0]);
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("tsar 16x16: 256 clusters, 1024 cores"), out);
+        assertTrue(out.contains("30 hops"), out);
+        assertTrue(out.contains("opteron64: 8 clusters, 64 cores"), out);
+        assertTrue(out.contains("== this host =="), out);
+    }
+
+    @Test
+    void examplesUseOnlyExportedApi() {
+        noClasses().that().resideInAPackage("dev.manycore.examples..")
+                .should().dependOnClassesThat().resideInAPackage("dev.manycore..internal..")
+                .because("examples show what an embedding program can do with the public API")
+                .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages("dev.manycore.examples"));
+    }
+}
