@@ -64,6 +64,8 @@ public final class Topology {
     private final int meshWidth;
     private final int meshHeight;
     private final MeshPosition[] positions;
+    /** Per cluster, {@code x << 16 | y}: one load per cluster on the distance path. */
+    private final int[] packedPositions;
     private final int[] clusterAtPosition;
     private final SlitMatrix matrix;
     private final int[] hostCpus;
@@ -101,6 +103,10 @@ public final class Topology {
         this.matrix = matrix;
         this.hostCpus = hostCpus;
         if (kind == Kind.MESH) {
+            this.packedPositions = new int[clusterCount];
+            for (int c = 0; c < clusterCount; c++) {
+                packedPositions[c] = positions[c].x() << 16 | positions[c].y();
+            }
             this.clusterAtPosition = new int[meshWidth * meshHeight];
             Arrays.fill(clusterAtPosition, -1);
             for (int c = 0; c < clusterCount; c++) {
@@ -108,6 +114,7 @@ public final class Topology {
             }
             this.diameter = meshDiameter(positions);
         } else {
+            this.packedPositions = null;
             this.clusterAtPosition = null;
             this.diameter = matrix.maxHops();
         }
@@ -310,10 +317,17 @@ public final class Topology {
      * @throws IllegalArgumentException if a cluster is not in this topology
      */
     public int distance(ClusterId from, ClusterId to) {
-        int a = checkCluster(from.index());
-        int b = checkCluster(to.index());
-        if (kind == Kind.MESH) {
-            return positions[a].hopsTo(positions[b]);
+        int a = from.index();
+        int b = to.index();
+        int n = clusters.length;
+        if (Integer.compareUnsigned(a, n) >= 0 || Integer.compareUnsigned(b, n) >= 0) {
+            checkCluster(a);
+            checkCluster(b);
+        }
+        if (packedPositions != null) {
+            int pa = packedPositions[a];
+            int pb = packedPositions[b];
+            return Math.abs((pa >>> 16) - (pb >>> 16)) + Math.abs((pa & 0xFFFF) - (pb & 0xFFFF));
         }
         return matrix.hops(a, b);
     }
