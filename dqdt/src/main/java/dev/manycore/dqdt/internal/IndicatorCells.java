@@ -1,0 +1,449 @@
+package dev.manycore.dqdt.internal;
+
+import dev.manycore.dqdt.DqdtShape;
+import dev.manycore.dqdt.Indicators;
+import dev.manycore.numa.Topology;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The DQDT's counters and their wait-free, quantised upward propagation.
+ *
+ * <p>Source: ALMOS {@code dqdt.c} ("How indicators move up" in {@code reference/almos-dqdt-notes.md})
+ * adds +1/-1 with an atomic add on every node up to the root for each thread event, which makes the
+ * root a hot spot. Here leaves are exact and a node tells its parent about a change only when its
+ * running total crosses a multiple of the parent's quantum, in the manner of hierarchical
+ * approximate counters (a combining tree without combining: no CAS, no locks).
+ *
+ * <h2>Streams</h2>
+ * Every node {@code x} but the root has a <em>stream</em> {@code s(x)} per indicator: the value its
+ * parent records for it, stored in the parent's row (per-child slots, so a parent sorts its children
+ * from its own cache lines). A leaf's sources are exact: one counter per core (threads) and one row
+ * per cluster (free pages and free blocks per order). When an add on a source or stream {@code s(x)}
+ * takes it from {@code old} to {@code new}, the amount
+ * <pre>  moved = q * (floor((new + phase) / q) - floor((old + phase) / q)),  q = quantum of parent(x)</pre>
+ * is added to {@code s(parent(x))}, and so on up. The adds on one stream form one linear chain
+ * (getAndAdd), so the moved amounts telescope: once in-flight updates finish,
+ * {@code s(parent) = sum over children of q * floor((s(x) + phase) / q)}, within {@code q / 2} of the
+ * exact sum per child when {@link #flush()} centres the phases. Quanta are powers of two, so the
+ * floors are arithmetic shifts.
+ *
+ * <h2>Layout</h2>
+ * <pre>
+ * rows (inner nodes), one row per node, ROW_STRIDE longs apart (&gt; one cache line of gap):
+ *   [ THREADS c0 c1 c2 c3 | SAT1 c0..c3 | ... | SAT16 c0..c3 | PAGES c0..c3 | BLOCKS0 c0..c3 | ... | BLOCKS10 c0..c3 | pad ]
+ * cores: one long per core, CORE_STRIDE longs apart (one cache line each)
+ * banks: [ pages | blocks0 .. blocks10 | pad ] per cluster, BANK_STRIDE longs apart
+ * </pre>
+ *
+ * <h2>Progress and ordering</h2>
+ * An update is wait-free: at most 2 + 2 x levels getAndAdd operations, no retry loop. Each
+ * getAndAdd is a linearisation point of its own counter; a whole update is not atomic, which is the
+ * staleness readers accept. Reads are opaque. {@link #flush()} uses plain volatile stores and needs
+ * quiescence.
+ */
+public final class IndicatorCells implements Indicators {
+
+    /** Indicators with a stream: threads, 16 saturation levels, free pages, 11 block orders. */
+    static final int THREADS = 0;
+    static final int SAT_FIRST = 1;
+    static final int PAGES = SAT_FIRST + SATURATION_LEVELS;
+    static final int BLOCKS_FIRST = PAGES + 1;
+    static final int INDICATORS = BLOCKS_FIRST + MAX_ORDER + 1;
+
+    private static final int ROW_STRIDE = INDICATORS * TreeArrays.ARITY + 12;
+    private static final int CORE_STRIDE = 8;
+    private static final int BANK_STRIDE = 24;
+    private static final int PAD = 16;
+
+    private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private final TreeArrays tree;
+    private final DqdtShape shape;
+    private final int root;
+    private final int leafCount;
+    private final int[] parent;
+    private final int[] slot;
+    private final int[] level;
+    private final int[] firstCore;
+    private final int[] clusterOfCore;
+
+    private final long[] rows;
+    private final long[] cores;
+    private final long[] banks;
+
+    /** Quantum shifts for transfers into a node's stream: count indicators and pages. */
+    private final int[] countShift;
+    private final int[] pageShift;
+    /** Phase of each stream s(x) (per indicator) and of each bank's pages source. */
+    private final int[] phase;
+    private final int[] bankPagePhase;
+
+    private final long[] countSlack;
+    private final long[] pageSlackOf;
+
+    /**
+     * @param tree           the shape's arrays
+     * @param shape          the public shape, returned by {@link #shape()}
+     * @param coreDivisor    a node's count quantum is the largest power of two at most its cores
+     *                       divided by this (at least 1); {@code Integer.MAX_VALUE} makes every
+     *                       quantum 1 (exact, ALMOS-like propagation)
+     * @param pageDivisor    the same for free pages, relative to the subtree's page frames
+     */
+    public IndicatorCells(TreeArrays tree, DqdtShape shape, int coreDivisor, int pageDivisor) {
+        this.tree = tree;
+        this.shape = shape;
+        this.root = tree.root();
+        this.leafCount = tree.leafCount();
+        this.parent = tree.parent();
+        this.slot = tree.slot();
+        this.level = tree.level();
+        Topology topology = tree.topology();
+        this.firstCore = tree.firstCore();
+        this.clusterOfCore = new int[topology.coreCount()];
+        for (int c = 0; c < leafCount; c++) {
+            for (int k = firstCore[c]; k < firstCore[c + 1]; k++) {
+                clusterOfCore[k] = c;
+            }
+        }
+        int n = tree.nodeCount();
+        this.rows = new long[PAD + Math.max(0, n - leafCount) * ROW_STRIDE + PAD];
+        this.cores = new long[PAD + topology.coreCount() * CORE_STRIDE + PAD];
+        this.banks = new long[PAD + leafCount * BANK_STRIDE + PAD];
+        this.countShift = new int[n];
+        this.pageShift = new int[n];
+        this.phase = new int[n * INDICATORS];
+        this.bankPagePhase = new int[leafCount];
+        this.countSlack = new long[n];
+        this.pageSlackOf = new long[n];
+        for (int node = 0; node < n; node++) {
+            // Leaves pass thread and block counts on exactly: level 1 is always exact.
+            countShift[node] = level[node] == 0 ? 0 : quantumShift(tree.cores()[node], coreDivisor);
+            pageShift[node] = quantumShift(tree.pages()[node], pageDivisor);
+        }
+        computeSlack();
+    }
+
+    private static int quantumShift(long capacity, int divisor) {
+        long q = Math.max(1, capacity / divisor);
+        return 63 - Long.numberOfLeadingZeros(q);
+    }
+
+    /** Slack of s(x) = sum of the children's slack + childCount x q / 2; a leaf's pages: q / 2. */
+    private void computeSlack() {
+        for (int node = 0; node < tree.nodeCount(); node++) {
+            long cs = 0;
+            long ps = 0;
+            if (level[node] == 0) {
+                ps = (1L << pageShift[node]) / 2;
+            } else {
+                for (int s = 0; s < TreeArrays.ARITY; s++) {
+                    int child = tree.children()[node * TreeArrays.ARITY + s];
+                    if (child >= 0) {
+                        cs += countSlack[child];
+                        ps += pageSlackOf[child];
+                    }
+                }
+                if (node != root) {
+                    cs += tree.childCount()[node] * ((1L << countShift[node]) / 2);
+                    ps += tree.childCount()[node] * ((1L << pageShift[node]) / 2);
+                }
+            }
+            countSlack[node] = cs;
+            pageSlackOf[node] = ps;
+        }
+    }
+
+    // ---------------------------------------------------------------- cells
+
+    private int cell(int parentNode, int indicator, int childSlot) {
+        return PAD + (parentNode - leafCount) * ROW_STRIDE + indicator * TreeArrays.ARITY + childSlot;
+    }
+
+    private static int coreCell(int core) {
+        return PAD + core * CORE_STRIDE;
+    }
+
+    private static int bankCell(int cluster, int field) {
+        return PAD + cluster * BANK_STRIDE + field;
+    }
+
+    private static long add(long[] array, int index, long delta) {
+        return (long) CELL.getAndAdd(array, index, delta);
+    }
+
+    private static long read(long[] array, int index) {
+        return (long) CELL.getOpaque(array, index);
+    }
+
+    private int shiftOf(int node, int indicator) {
+        return indicator == PAGES ? pageShift[node] : countShift[node];
+    }
+
+    private static long moved(long old, long delta, int phase, int shift) {
+        return (((old + delta + phase) >> shift) - ((old + phase) >> shift)) << shift;
+    }
+
+    /**
+     * Adds {@code delta} to stream {@code s(node)} and carries what crosses a quantum upward.
+     * Wait-free: one iteration per level at most, one getAndAdd each.
+     */
+    private void addToStream(int node, int indicator, long delta) {
+        int x = node;
+        long d = delta;
+        while (x != root) {
+            int p = parent[x];
+            // Linearisation point of this level's part of the update.
+            long old = add(rows, cell(p, indicator, slot[x]), d);
+            if (p == root) {
+                return;
+            }
+            d = moved(old, d, phase[x * INDICATORS + indicator], shiftOf(p, indicator));
+            if (d == 0) {
+                return;
+            }
+            x = p;
+        }
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /** @return the first core index of a cluster */
+    public int firstCore(int cluster) {
+        return firstCore[cluster];
+    }
+
+    /** @return the cluster index of a core */
+    public int clusterOfCore(int core) {
+        return clusterOfCore[core];
+    }
+
+    /**
+     * Adds {@code delta} (+1 or -1) threads to a core and propagates the thread count and the one
+     * saturation level that changes.
+     *
+     * @return the core's thread count before the add
+     */
+    public long addThread(int core, int delta) {
+        // Linearisation point of the core's exact count; the order of same-core events.
+        long old = add(cores, coreCell(core), delta);
+        int leaf = clusterOfCore[core];
+        addToStream(leaf, THREADS, delta);
+        long j = delta > 0 ? old + 1 : old;
+        if (j >= 1 && j <= SATURATION_LEVELS) {
+            addToStream(leaf, SAT_FIRST + (int) j - 1, delta);
+        }
+        return old;
+    }
+
+    /**
+     * Adds {@code delta} free blocks of one order to a cluster's bank, and {@code delta << order}
+     * free pages.
+     *
+     * @return the bank's free blocks of that order before the add
+     */
+    public long addBlocks(int cluster, int order, long delta) {
+        long old = add(banks, bankCell(cluster, 1 + order), delta);
+        addToStream(cluster, BLOCKS_FIRST + order, delta);
+        long pages = delta << order;
+        long oldPages = add(banks, bankCell(cluster, 0), pages);
+        long moved = moved(oldPages, pages, bankPagePhase[cluster], pageShift[cluster]);
+        if (moved != 0) {
+            addToStream(cluster, PAGES, moved);
+        }
+        return old;
+    }
+
+    /**
+     * Makes every stream equal the exact sum of its leaves and centres every phase, so each stream
+     * is again within its slack. Bottom-up, one pass over the nodes. <b>Needs quiescence</b>: an
+     * update running at the same time may be lost from the inner nodes (never from the exact leaf
+     * sources), until the next quiescent flush.
+     */
+    public void flush() {
+        for (int c = 0; c < leafCount; c++) {
+            long q = 1L << pageShift[c];
+            bankPagePhase[c] = (int) Math.floorMod(q / 2 - read(banks, bankCell(c, 0)), q);
+        }
+        for (int x = 0; x < tree.nodeCount(); x++) {
+            if (x == root) {
+                continue;
+            }
+            int p = parent[x];
+            for (int ind = 0; ind < INDICATORS; ind++) {
+                long v = level[x] == 0 ? leafExact(x, ind) : rowSum(x, ind);
+                CELL.setVolatile(rows, cell(p, ind, slot[x]), v);
+                long q = 1L << shiftOf(p, ind);
+                phase[x * INDICATORS + ind] = (int) Math.floorMod(q / 2 - v, q);
+            }
+        }
+    }
+
+    /** Sets a bank's free blocks (and the pages they make) before the tree is shared. */
+    public void initialiseBank(int cluster, long[] blocksPerOrder) {
+        long pages = 0;
+        for (int o = 0; o <= MAX_ORDER; o++) {
+            banks[bankCell(cluster, 1 + o)] = blocksPerOrder[o];
+            pages += blocksPerOrder[o] << o;
+        }
+        banks[bankCell(cluster, 0)] = pages;
+    }
+
+    private long leafExact(int leaf, int indicator) {
+        if (indicator == THREADS) {
+            long sum = 0;
+            for (int k = firstCore[leaf]; k < firstCore[leaf + 1]; k++) {
+                sum += read(cores, coreCell(k));
+            }
+            return sum;
+        }
+        if (indicator < PAGES) {
+            int j = indicator - SAT_FIRST + 1;
+            long count = 0;
+            for (int k = firstCore[leaf]; k < firstCore[leaf + 1]; k++) {
+                count += read(cores, coreCell(k)) >= j ? 1 : 0;
+            }
+            return count;
+        }
+        if (indicator == PAGES) {
+            return read(banks, bankCell(leaf, 0));
+        }
+        return read(banks, bankCell(leaf, 1 + indicator - BLOCKS_FIRST));
+    }
+
+    private long rowSum(int node, int indicator) {
+        int base = cell(node, indicator, 0);
+        return read(rows, base) + read(rows, base + 1) + read(rows, base + 2) + read(rows, base + 3);
+    }
+
+    private long value(int node, int indicator) {
+        long v;
+        if (node == root) {
+            v = level[node] == 0 ? leafExact(node, indicator) : rowSum(node, indicator);
+        } else {
+            v = read(rows, cell(parent[node], indicator, slot[node]));
+        }
+        return Math.max(0, v);
+    }
+
+    // ---------------------------------------------------------------- Indicators
+
+    @Override
+    public DqdtShape shape() {
+        return shape;
+    }
+
+    @Override
+    public long threads(int node) {
+        return value(checkNode(node), THREADS);
+    }
+
+    @Override
+    public long busyCores(int node) {
+        return value(checkNode(node), SAT_FIRST);
+    }
+
+    @Override
+    public long coresWithAtLeast(int node, int threads) {
+        if (threads < 1 || threads > SATURATION_LEVELS) {
+            throw new IllegalArgumentException("saturation level " + threads + " must be between 1 and "
+                    + SATURATION_LEVELS);
+        }
+        return value(checkNode(node), SAT_FIRST + threads - 1);
+    }
+
+    @Override
+    public long freePages(int node) {
+        return value(checkNode(node), PAGES);
+    }
+
+    @Override
+    public long freeBlocks(int node, int order) {
+        return value(checkNode(node), BLOCKS_FIRST + checkOrder(order));
+    }
+
+    @Override
+    public long freeBlocksAtLeast(int node, int order) {
+        checkNode(node);
+        long sum = 0;
+        for (int o = checkOrder(order); o <= MAX_ORDER; o++) {
+            sum += value(node, BLOCKS_FIRST + o);
+        }
+        return sum;
+    }
+
+    @Override
+    public long coreThreads(int core) {
+        if (core < 0 || core >= clusterOfCore.length) {
+            throw new IllegalArgumentException("core index " + core + " must be between 0 and " + (clusterOfCore.length - 1));
+        }
+        return Math.max(0, read(cores, coreCell(core)));
+    }
+
+    @Override
+    public long clusterFreePages(int cluster) {
+        return Math.max(0, read(banks, bankCell(checkLeaf(cluster), 0)));
+    }
+
+    @Override
+    public long clusterFreeBlocks(int cluster, int order) {
+        return Math.max(0, read(banks, bankCell(checkLeaf(cluster), 1 + checkOrder(order))));
+    }
+
+    @Override
+    public long threadSlack(int node) {
+        return countSlack[checkNode(node)];
+    }
+
+    @Override
+    public long pageSlack(int node) {
+        return pageSlackOf[checkNode(node)];
+    }
+
+    @Override
+    public long blockSlack(int node) {
+        return countSlack[checkNode(node)];
+    }
+
+    /**
+     * @param node a node
+     * @return the quantum (a power of two) with which the node passes thread and block changes to
+     *         its parent; 1 for leaves
+     */
+    public long countQuantum(int node) {
+        return 1L << countShift[checkNode(node)];
+    }
+
+    /** @param node a node @return the quantum for free pages */
+    public long pageQuantum(int node) {
+        return 1L << pageShift[checkNode(node)];
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private int checkNode(int node) {
+        if (node < 0 || node >= tree.nodeCount()) {
+            throw new IllegalArgumentException("node " + node + " is out of range: this DQDT has nodes 0 to "
+                    + (tree.nodeCount() - 1));
+        }
+        return node;
+    }
+
+    private int checkLeaf(int cluster) {
+        if (cluster < 0 || cluster >= leafCount) {
+            throw new IllegalArgumentException("cluster index " + cluster + " must be between 0 and " + (leafCount - 1));
+        }
+        return cluster;
+    }
+
+    static int checkOrder(int order) {
+        if (order < 0) {
+            throw new IllegalArgumentException("order " + order + " is negative: buddy orders start at 0");
+        }
+        if (order > MAX_ORDER) {
+            throw new IllegalArgumentException("order " + order + " is above the maximum buddy order " + MAX_ORDER);
+        }
+        return order;
+    }
+}

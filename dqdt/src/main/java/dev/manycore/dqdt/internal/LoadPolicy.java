@@ -1,0 +1,87 @@
+package dev.manycore.dqdt.internal;
+
+import dev.manycore.dqdt.Indicators;
+import dev.manycore.dqdt.SearchPolicy;
+
+/**
+ * The default thread, process and migration policy (ALMOS {@code dqdt.c} thread placement):
+ * filter "some core of the subtree holds fewer than {@code limit} threads", children sorted by
+ * threads per core then by distance (or, for processes, by a seeded random tie-break), and at the
+ * leaf the core with the fewest threads.
+ *
+ * <p>The filter is exact where ALMOS's "T &lt; cores" is not: for limits up to
+ * {@value Indicators#SATURATION_LEVELS} it reads the count of cores holding at least {@code limit}
+ * threads, so a subtree passes exactly when one of its cores is below the limit. Above that it
+ * falls back to "T &lt; limit x cores", which is exact while loads differ by at most one. Values
+ * are rounded in the subtree's favour by the slack, so a stale counter never hides a free core at
+ * quiescence; the leaf's exact per-core counts have the last word.
+ *
+ * <p>Immutable; any thread may use an instance.
+ */
+final class LoadPolicy implements SearchPolicy {
+
+    /** No limit: every subtree passes (the last resort of a placement). */
+    static final long UNLIMITED = Long.MAX_VALUE;
+
+    private final TreeArrays tree;
+    private final long limit;
+    private final long salt;
+    private final boolean random;
+
+    /**
+     * @param tree   the tree
+     * @param limit  accept cores with fewer threads than this, or {@link #UNLIMITED}
+     * @param salt   random bits for tie-breaks
+     * @param random true to break ties at random (process placement), false by distance and index
+     */
+    LoadPolicy(TreeArrays tree, long limit, long salt, boolean random) {
+        this.tree = tree;
+        this.limit = limit;
+        this.salt = salt;
+        this.random = random;
+    }
+
+    long limit() {
+        return limit;
+    }
+
+    @Override
+    public boolean admits(Indicators view, int node) {
+        if (limit == UNLIMITED) {
+            return true;
+        }
+        long cores = tree.cores()[node];
+        long slack = view.threadSlack(node);
+        if (limit <= Indicators.SATURATION_LEVELS) {
+            return view.coresWithAtLeast(node, (int) limit) - slack < cores;
+        }
+        return view.threads(node) - slack < limit * cores;
+    }
+
+    @Override
+    public long sortKey(Indicators view, int node, int hops) {
+        long perCore = Math.min(view.threads(node), 1L << 30) * 1024 / tree.cores()[node];
+        long tie = random ? Mix.bits16(salt, node) : Math.min(hops, 0xFFFF);
+        return perCore << 16 | tie;
+    }
+
+    @Override
+    public int select(Indicators view, int leaf) {
+        int first = tree.firstCore()[leaf];
+        int end = first + tree.cores()[leaf];
+        int best = -1;
+        long bestKey = Long.MAX_VALUE;
+        for (int core = first; core < end; core++) {
+            long threads = view.coreThreads(core);
+            if (threads >= limit) {
+                continue;
+            }
+            long key = threads << 16 | (random ? Mix.bits16(salt, core) : core - first);
+            if (key < bestKey) {
+                best = core;
+                bestKey = key;
+            }
+        }
+        return best;
+    }
+}

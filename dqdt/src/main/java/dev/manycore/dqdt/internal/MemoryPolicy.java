@@ -1,0 +1,55 @@
+package dev.manycore.dqdt.internal;
+
+import dev.manycore.dqdt.Indicators;
+import dev.manycore.dqdt.SearchPolicy;
+
+/**
+ * The default memory policy (ALMOS {@code dqdt.c} memory search and {@code ppm.c} watermarks): a
+ * cluster is eligible when its bank has a free block of at least the requested order and keeps at
+ * least its watermark of free pages after giving the requested pages; nearer subtrees first, then
+ * those with more free pages. Nothing is reserved, as in ALMOS: the page allocator's own allocation
+ * may still fail, and it searches again.
+ *
+ * <p>Immutable; one instance per request.
+ */
+final class MemoryPolicy implements SearchPolicy {
+
+    private static final long PAGE_KEY_LIMIT = (1L << 40) - 1;
+
+    private final long[] watermark;
+    private final int order;
+    private final long pages;
+
+    /**
+     * @param watermark free pages each cluster must keep, by cluster index
+     * @param order     the smallest acceptable block order
+     * @param pages     the pages the caller means to take
+     */
+    MemoryPolicy(long[] watermark, int order, long pages) {
+        this.watermark = watermark;
+        this.order = order;
+        this.pages = pages;
+    }
+
+    @Override
+    public boolean admits(Indicators view, int node) {
+        // Upper bounds: a stale counter must not hide an eligible cluster; select checks exactly.
+        long blocks = view.freeBlocksAtLeast(node, order) + view.blockSlack(node) * (Indicators.MAX_ORDER + 1 - order);
+        return blocks >= 1 && view.freePages(node) + view.pageSlack(node) >= pages;
+    }
+
+    @Override
+    public long sortKey(Indicators view, int node, int hops) {
+        return (long) Math.min(hops, 0xFFFFF) << 40 | (PAGE_KEY_LIMIT - Math.min(view.freePages(node), PAGE_KEY_LIMIT));
+    }
+
+    @Override
+    public int select(Indicators view, int leaf) {
+        for (int o = order; o <= Indicators.MAX_ORDER; o++) {
+            if (view.clusterFreeBlocks(leaf, o) > 0) {
+                return view.clusterFreePages(leaf) - pages >= watermark[leaf] ? leaf : -1;
+            }
+        }
+        return -1;
+    }
+}
