@@ -1,9 +1,13 @@
 /**
- * The microkernel: mailboxes, send rights, channels, envelopes, engines and traffic accounting.
- * Filled by the messaging issue.
+ * The microkernel of manycore (fos paper 3.1.1, fos report 4.2 and 4.3): mailboxes, send rights,
+ * channels, envelopes, the engine and clock abstractions with the threaded engine, per-core name
+ * caches and traffic accounting. Only {@code dev.manycore.messaging} is exported; the rings, the
+ * workers and the counters live in {@code dev.manycore.messaging.internal}.
  */
 module dev.manycore.messaging {
     requires transitive dev.manycore.numa;
     requires org.slf4j;
     requires org.jctools.core.jdk11;
+
+    exports dev.manycore.messaging;
 }

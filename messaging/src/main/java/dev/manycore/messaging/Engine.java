@@ -1,0 +1,63 @@
+package dev.manycore.messaging;
+
+import dev.manycore.numa.CoreId;
+import dev.manycore.numa.CostModel;
+import dev.manycore.numa.Topology;
+
+/**
+ * Runs agents bound to simulated cores and delivers their messages. Two implementations share this
+ * contract: the {@link ThreadedEngine} (host threads, host clock) and the simulated engine (one host
+ * thread, virtual time; a later issue). Code above the engine sees only {@link AgentContext}, so it
+ * never starts a thread or reads the wall clock and runs unchanged on both.
+ *
+ * <p>Life cycle: {@link #spawn} agents (before or after {@link #start()}), {@link #start()}, then
+ * {@link #shutdown()} (or {@link #close()}), which stops the agents, counts what was left
+ * undelivered and releases every thread. Thread-safe.
+ */
+public interface Engine extends AutoCloseable {
+
+    /** @return the machine the agents run on */
+    Topology topology();
+
+    /** @return the cost model used for traffic energy (and, in simulation, for time) */
+    CostModel costModel();
+
+    /** @return the engine's clock, the one {@link AgentContext#now()} reads */
+    Clock clock();
+
+    /**
+     * Places a new agent with its own mailbox on a core. Its mailbox exists (and accepts messages)
+     * as soon as this returns; the factory runs later, on the thread that will run the agent.
+     *
+     * @param core    a core of the topology
+     * @param factory creates the agent from its context
+     * @return the address of the agent's mailbox
+     * @throws IllegalArgumentException if the core is not in the topology
+     * @throws IllegalStateException    if the engine is shut down
+     */
+    Address spawn(CoreId core, AgentFactory factory);
+
+    /**
+     * Starts running the agents. Idempotent.
+     *
+     * @throws IllegalStateException if the engine is shut down
+     */
+    void start();
+
+    /** @return the traffic so far, merged from per-worker counters; exact once the engine is shut down */
+    TrafficSnapshot traffic();
+
+    /**
+     * Stops every agent, closes every mailbox, counts and discards the messages left in them, and
+     * releases the engine's threads. Idempotent: later calls return the first report.
+     *
+     * @return what was left undelivered
+     */
+    ShutdownReport shutdown();
+
+    /** Same as {@link #shutdown()}. */
+    @Override
+    default void close() {
+        shutdown();
+    }
+}

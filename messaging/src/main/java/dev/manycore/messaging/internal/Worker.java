@@ -1,0 +1,184 @@
+package dev.manycore.messaging.internal;
+
+import dev.manycore.messaging.Doorbell;
+import dev.manycore.numa.Affinity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * One host thread of the threaded engine: it owns a fixed group of simulated cores and runs the duty
+ * cycle of every agent on them (Agrona's agent runner, many agents composed on one thread). When a
+ * whole cycle does no work it backs off: spin, then yield, then park on its {@link Doorbell} until a
+ * message, a command or a requested wake-up time arrives. A parked worker uses no CPU.
+ *
+ * <pre>
+ *   loop:  run commands (new agents)  ->  doWork() of every agent  ->  work? reset : idle step
+ *   idle:  spins x onSpinWait, yields x Thread.yield, then
+ *          doorbell.prepareToPark; re-check (running, commands, every mailbox and inbound channel);
+ *          park until rung or until the earliest wakeAt time
+ * </pre>
+ *
+ * <p>Thread-safety: {@link #post}, {@link #stop()} from any thread; the rest runs on the worker's
+ * own thread.
+ */
+public final class Worker implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+
+    private final int index;
+    private final Doorbell doorbell;
+    private final TrafficStripe stripe;
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final int spins;
+    private final int yields;
+    private final int pinCpu;
+    private volatile boolean running = true;
+    private ThreadedAgentContext[] agents = new ThreadedAgentContext[8];
+    private int agentCount;
+    private long deadline = Long.MAX_VALUE;
+    private int idleSteps;
+
+    /**
+     * @param index  the worker number
+     * @param stripe its traffic counters
+     * @param spins  idle spins before yielding
+     * @param yields idle yields before parking
+     * @param pinCpu the host CPU to pin to, or -1
+     */
+    public Worker(int index, TrafficStripe stripe, int spins, int yields, int pinCpu) {
+        this.index = index;
+        this.doorbell = new Doorbell(null);
+        this.stripe = stripe;
+        this.spins = spins;
+        this.yields = yields;
+        this.pinCpu = pinCpu;
+    }
+
+    /** @return the doorbell senders ring to wake this worker */
+    public Doorbell doorbell() {
+        return doorbell;
+    }
+
+    /** @return this worker's traffic counters */
+    public TrafficStripe stripe() {
+        return stripe;
+    }
+
+    /** @return the worker number */
+    public int index() {
+        return index;
+    }
+
+    /**
+     * Runs a task on the worker's thread at its next cycle, and wakes the worker. Any thread.
+     *
+     * @param command the task
+     */
+    public void post(Runnable command) {
+        commands.offer(command);
+        doorbell.ring();
+    }
+
+    /** Asks the worker to finish its cycle, close its agents and end. Any thread. */
+    public void stop() {
+        running = false;
+        doorbell.ring();
+    }
+
+    /**
+     * Worker thread only: adds an agent to the duty cycle.
+     *
+     * @param agent the agent's context
+     */
+    void add(ThreadedAgentContext agent) {
+        if (agentCount == agents.length) {
+            agents = Arrays.copyOf(agents, agentCount * 2);
+        }
+        agents[agentCount++] = agent;
+    }
+
+    /**
+     * Worker thread only: asks to run again no later than {@code time} of {@link System#nanoTime()}.
+     *
+     * @param time the wake-up time
+     */
+    void requestWakeUp(long time) {
+        if (time < deadline) {
+            deadline = time;
+        }
+    }
+
+    @Override
+    public void run() {
+        doorbell.bind(Thread.currentThread());
+        if (pinCpu >= 0 && !Affinity.pinCurrentThread(pinCpu)) {
+            LOG.info("worker {} runs unpinned", index);
+        }
+        try {
+            while (running) {
+                int work = runCommands();
+                for (int i = 0; i < agentCount; i++) {
+                    work += agents[i].runDutyCycle();
+                }
+                if (work > 0) {
+                    idleSteps = 0;
+                } else {
+                    idle();
+                }
+            }
+            runCommands();
+        } finally {
+            for (int i = 0; i < agentCount; i++) {
+                agents[i].closeAgent();
+            }
+        }
+    }
+
+    private int runCommands() {
+        int n = 0;
+        for (Runnable c = commands.poll(); c != null; c = commands.poll()) {
+            try {
+                c.run();
+            } catch (RuntimeException e) {
+                LOG.error("worker {}: command failed", index, e);
+            }
+            n++;
+        }
+        return n;
+    }
+
+    private void idle() {
+        if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+            deadline = Long.MAX_VALUE;
+            idleSteps = 0;
+            return;
+        }
+        if (idleSteps < spins) {
+            idleSteps++;
+            Thread.onSpinWait();
+        } else if (idleSteps < spins + yields) {
+            idleSteps++;
+            Thread.yield();
+        } else {
+            doorbell.prepareToPark();
+            if (!running || !commands.isEmpty() || hasInput()) {
+                doorbell.cancelPark();
+            } else {
+                doorbell.park(deadline);
+            }
+            idleSteps = 0;
+        }
+    }
+
+    private boolean hasInput() {
+        for (int i = 0; i < agentCount; i++) {
+            if (agents[i].hasInput()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
