@@ -7,7 +7,8 @@
 module dev.manycore.messaging {
     requires transitive dev.manycore.numa;
     requires org.slf4j;
-    requires org.jctools.core.jdk11;
+    // transitive: the benchmarks measure every mailbox and channel against the raw JCTools queue in the same run
+    requires transitive org.jctools.core.jdk11;
 
     exports dev.manycore.messaging;
 }

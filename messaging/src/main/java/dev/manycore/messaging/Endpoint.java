@@ -222,7 +222,9 @@ public final class Endpoint {
                 }
                 Object payload = ring.take();
                 if (payload instanceof ChannelOpening opening) {
+                    // everything this sender put in the mailbox before the switch is delivered: its channel is next
                     addInbound(opening.channel());
+                    n += drainChannel(opening.channel(), handler, limit - n);
                     continue;
                 }
                 n++;

@@ -38,6 +38,20 @@ public interface Engine extends AutoCloseable {
     Address spawn(CoreId core, AgentFactory factory);
 
     /**
+     * Sends a message from outside the engine (a user thread, a test, a benchmark) to an agent's
+     * mailbox, as if {@code from} sent it. Meant for the edges of the system, not for agents (which
+     * use their context): each call obtains a fresh right, and the message is not counted in
+     * {@link #traffic()}. Thread-safe.
+     *
+     * @param from          the sender address written into the envelope
+     * @param to            the destination
+     * @param payload       an immutable message
+     * @param correlationId pairs a reply with its request; 0 when unused
+     * @return DELIVERED, FULL, or CLOSED when no live mailbox has that address
+     */
+    SendStatus inject(Address from, Address to, Object payload, long correlationId);
+
+    /**
      * Starts running the agents. Idempotent.
      *
      * @throws IllegalStateException if the engine is shut down

@@ -112,6 +112,22 @@ public final class ThreadedEngine implements Engine {
     }
 
     /**
+     * A racy snapshot for monitoring and tests: an idle engine has all its workers parked, using no
+     * CPU.
+     *
+     * @return the number of workers parked (or about to park) on their doorbell
+     */
+    public int parkedWorkers() {
+        int n = 0;
+        for (Worker w : workers) {
+            if (w.doorbell().isParked()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
      * @param core a core of the topology
      * @return the worker that runs it
      */
@@ -151,6 +167,16 @@ public final class ThreadedEngine implements Engine {
                 endpoint);
         Agent agent = Objects.requireNonNull(factory.create(context), "agent factory returned null");
         context.start(agent);
+    }
+
+    @Override
+    public SendStatus inject(Address from, Address to, Object payload, long correlationId) {
+        Objects.requireNonNull(from, "from is null");
+        Mailbox<Object> mailbox = directory.lookup(Objects.requireNonNull(to, "to is null"));
+        if (mailbox == null) {
+            return SendStatus.CLOSED;
+        }
+        return mailbox.send(mailbox.grant(from), payload, correlationId, clock.nanos());
     }
 
     @Override

@@ -237,6 +237,105 @@ class ThreadedEngineTest {
     }
 
     @Test
+    void idleEngineParksEveryWorker() throws Exception {
+        Topology tsar = Topology.tsar();
+        try (ThreadedEngine engine = ThreadedEngine.builder(tsar).workers(2).build()) {
+            for (int c = 0; c < tsar.coreCount(); c += 7) {
+                engine.spawn(tsar.core(c), ctx -> () -> ctx.receive(e -> { }, 8));
+            }
+            engine.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (engine.parkedWorkers() < 2 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(2, engine.parkedWorkers(), "an idle engine parks all its workers (no CPU)");
+        }
+    }
+
+    @Test
+    void wakeAtRunsAParkedAgentAgainWithoutAMessage() throws Exception {
+        Topology mesh = Topology.tsar(2, 2);
+        try (ThreadedEngine engine = ThreadedEngine.builder(mesh).workers(1).idle(0, 0).build()) {
+            CountDownLatch ticks = new CountDownLatch(3);
+            engine.spawn(mesh.core(0), ctx -> new Agent() {
+                long next = Long.MIN_VALUE;
+
+                @Override
+                public int doWork() {
+                    long now = ctx.now();
+                    if (next == Long.MIN_VALUE || now >= next) {
+                        ticks.countDown();
+                        next = now + TimeUnit.MILLISECONDS.toNanos(5);
+                    }
+                    ctx.wakeAt(next);
+                    return 0;
+                }
+            });
+            engine.start();
+            assertTrue(ticks.await(60, TimeUnit.SECONDS), "three timer ticks with no message");
+        }
+    }
+
+    @Test
+    void channelBetweenAgentsKeepsOrderAcrossSwitches() throws Exception {
+        Topology mesh = Topology.tsar(2, 2);
+        try (ThreadedEngine engine = ThreadedEngine.builder(mesh).workers(2).build()) {
+            int total = 30_000;
+            CompletableFuture<Integer> outOfOrder = new CompletableFuture<>();
+            Address receiver = engine.spawn(mesh.core(15), ctx -> new Agent() {
+                int expected;
+                int bad;
+
+                @Override
+                public int doWork() {
+                    int n = ctx.receive(e -> {
+                        if ((Integer) e.payload() != expected) {
+                            bad++;
+                        }
+                        expected = (Integer) e.payload() + 1;
+                    }, 64);
+                    if (expected == total && !outOfOrder.isDone()) {
+                        outOfOrder.complete(bad);
+                    }
+                    return n;
+                }
+            });
+            engine.spawn(mesh.core(0), ctx -> new Agent() {
+                int next;
+                boolean open;
+
+                @Override
+                public int doWork() {
+                    if (next == total) {
+                        return 0;
+                    }
+                    if (next % 1000 == 0 && next > 0 && !switched) {
+                        if (open) {
+                            ctx.closeChannel(receiver);
+                            open = false;
+                        } else if (ctx.openChannel(receiver) == SendStatus.DELIVERED) {
+                            open = true;
+                        } else {
+                            return 1;
+                        }
+                        switched = true;
+                    }
+                    if (ctx.send(receiver, next) == SendStatus.DELIVERED) {
+                        next++;
+                        switched = false;
+                    }
+                    return 1;
+                }
+
+                boolean switched;
+            });
+            engine.start();
+            assertEquals(0, outOfOrder.get(120, TimeUnit.SECONDS));
+            assertEquals(total, engine.traffic().messages());
+        }
+    }
+
+    @Test
     void badWorkerCountIsRefused() {
         thrown(IllegalArgumentException.class, () -> ThreadedEngine.builder(Topology.tsar(2, 2)).workers(0),
                 "workers 0", "1 to 4096");

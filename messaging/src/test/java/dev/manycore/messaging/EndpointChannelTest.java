@@ -1,0 +1,188 @@
+package dev.manycore.messaging;
+
+import dev.manycore.numa.Topology;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.manycore.messaging.Expect.thrown;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EndpointChannelTest {
+
+    private static final Topology MESH = Topology.tsar(4, 4);
+
+    private final Endpoint receiver = Endpoint.of(Mailbox.builder(new Address(MESH.core(0), 0)).capacity(64)
+            .topology(MESH).build());
+    private final Endpoint sender = Endpoint.of(Mailbox.builder(new Address(MESH.core(40), 1)).capacity(64)
+            .topology(MESH).build());
+    private final SendRight<Object> right = receiver.mailbox().grant(sender.address());
+    private final List<Object> received = new ArrayList<>();
+
+    private List<Object> receiveAll() {
+        while (receiver.receive(e -> received.add(e.payload()), 3) > 0) {
+            // batches of 3 to cross batch boundaries
+        }
+        return received;
+    }
+
+    private void send(Object payload) {
+        assertEquals(SendStatus.DELIVERED, sender.send(right, payload, 0, 0), "send " + payload);
+    }
+
+    @Test
+    void openChannelCarriesLaterMessagesAfterEarlierMailboxMessages() {
+        send(1);
+        send(2);
+        assertEquals(SendStatus.DELIVERED, sender.openChannel(right, 8, 0));
+        assertTrue(sender.hasChannelTo(receiver.address()));
+        send(3);
+        send(4);
+
+        assertEquals(List.of(1, 2, 3, 4), receiveAll());
+        assertEquals(1, receiver.inboundChannels());
+    }
+
+    @Test
+    void closingAChannelKeepsOrderWithLaterMailboxMessages() {
+        sender.openChannel(right, 8, 0);
+        send("c1");
+        send("c2");
+        sender.closeChannel(right);
+        assertFalse(sender.hasChannelTo(receiver.address()));
+        send("m1");
+        send("m2");
+
+        assertEquals(List.of("c1", "c2", "m1", "m2"), receiveAll());
+        assertEquals(0, receiver.inboundChannels());
+    }
+
+    @Test
+    void repeatedSwitchesInterleavedWithReceivesNeverReorder() {
+        int next = 0;
+        List<Object> expected = new ArrayList<>();
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < 3; i++) {
+                expected.add(next);
+                send(next++);
+            }
+            if (round % 3 == 0) {
+                receiver.receive(e -> received.add(e.payload()), 2);
+            }
+            if (sender.hasChannelTo(receiver.address())) {
+                sender.closeChannel(right);
+            } else {
+                assertEquals(SendStatus.DELIVERED, sender.openChannel(right, 4, 0));
+            }
+        }
+        assertEquals(expected, receiveAll());
+    }
+
+    @Test
+    void channelMessagesCarryTheSenderHeader() {
+        sender.openChannel(right, 8, 0);
+        sender.send(right, "x", 77, 123);
+        List<Envelope<Object>> got = new ArrayList<>();
+        receiver.receive(e -> got.add(e.detach()), 10);
+
+        Envelope<Object> e = got.getFirst();
+        assertEquals(sender.address(), e.sender());
+        assertEquals(receiver.address(), e.receiver());
+        assertEquals(77, e.correlationId());
+        assertEquals(123, e.sendTime());
+        assertEquals(right.hops(), e.hops());
+    }
+
+    @Test
+    void fullChannelAnswersFullAndKeepsOneSlotForClosing() {
+        sender.openChannel(right, 4, 0);
+        send(1);
+        send(2);
+        send(3);
+        assertEquals(SendStatus.FULL, sender.send(right, 4, 0, 0));
+        sender.closeChannel(right);
+        send(5);
+
+        assertEquals(List.of(1, 2, 3, 5), receiveAll());
+    }
+
+    @Test
+    void channelToAClosedMailboxAnswersClosedAndARevokedRightIsDenied() {
+        sender.openChannel(right, 8, 0);
+        receiver.mailbox().revoke(right);
+        assertEquals(SendStatus.DENIED, sender.send(right, "x", 0, 0));
+        receiver.mailbox().close();
+        assertEquals(SendStatus.CLOSED, sender.send(right, "y", 0, 0));
+    }
+
+    @Test
+    void checkedModeRefusesMutablePayloadsOnTheChannelToo() {
+        sender.openChannel(right, 8, 0);
+        thrown(IllegalArgumentException.class, () -> sender.send(right, new StringBuilder("m"), 0, 0),
+                "java.lang.StringBuilder", "not immutable");
+        send("ok");
+        assertEquals(List.of("ok"), receiveAll());
+    }
+
+    @Test
+    void openingAChannelToOneselfIsRefused() {
+        SendRight<Object> toSelf = sender.mailbox().grant(sender.address());
+        thrown(IllegalArgumentException.class, () -> sender.openChannel(toSelf, 0), sender.address().toString(),
+                "to itself");
+        SendRight<Object> selfRight = sender.mailbox().grant(sender.address());
+        assertEquals(SendStatus.DELIVERED, sender.mailbox().send(selfRight, "still usable"));
+    }
+
+    @Test
+    void openingAChannelTwiceIsRefusedAndTheFirstStaysOpen() {
+        sender.openChannel(right, 8, 0);
+        thrown(IllegalStateException.class, () -> sender.openChannel(right, 0), "already open",
+                receiver.address().toString());
+        send("after");
+        assertEquals(List.of("after"), receiveAll());
+        assertEquals(1, receiver.inboundChannels());
+    }
+
+    @Test
+    void closingAChannelThatIsNotOpenIsRefused() {
+        thrown(IllegalStateException.class, () -> sender.closeChannel(right), "no channel", receiver.address().toString());
+    }
+
+    @Test
+    void channelCapacityMustBeAPowerOfTwo() {
+        thrown(IllegalArgumentException.class, () -> sender.openChannel(right, 6, 0), "channel capacity 6",
+                "power of two");
+        assertFalse(sender.hasChannelTo(receiver.address()));
+    }
+
+    @Test
+    void openingWithAnotherHoldersRightIsRefused() {
+        SendRight<Object> someoneElses = receiver.mailbox().grant(new Address(MESH.core(5), 9));
+        thrown(IllegalArgumentException.class, () -> sender.openChannel(someoneElses, 0), "held by");
+    }
+
+    @Test
+    void openingIntoAFullMailboxAnswersFullAndChangesNothing() {
+        Endpoint small = Endpoint.of(Mailbox.builder(new Address(MESH.core(1), 2)).capacity(2).build());
+        SendRight<Object> toSmall = small.mailbox().grant(sender.address());
+        sender.send(toSmall, 1, 0, 0);
+        sender.send(toSmall, 2, 0, 0);
+
+        assertEquals(SendStatus.FULL, sender.openChannel(toSmall, 0));
+        assertFalse(sender.hasChannelTo(small.address()));
+    }
+
+    @Test
+    void discardUndeliveredCountsMailboxAndChannelMessages() {
+        send(1);
+        sender.openChannel(right, 8, 0);
+        send(2);
+        send(3);
+        receiver.mailbox().close();
+
+        assertEquals(3, receiver.discardUndelivered());
+    }
+}
