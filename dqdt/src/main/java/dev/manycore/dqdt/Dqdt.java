@@ -45,14 +45,23 @@ import java.util.OptionalInt;
  *
  * <p><b>Staleness bound.</b> At quiescence, the value a parent records for a node {@code x} differs
  * from the exact sum of {@code x}'s leaves by at most
- * <pre>  slack(x) = sum over children c of slack(c) + childCount(x) * q(x) / 2,   slack(leaf) = 0</pre>
- * ({@link Indicators#threadSlack} and friends return it per node). For a full mesh of 4-core
- * clusters with the default divisor, per level of the node: level 0 to 2: 0 threads; level 3
- * (256 cores, q = 4): 8; level 4 (1024 cores, q = 16): 64; level 5 (4096 cores, q = 64): 384; the
- * 64 x 64 root (16384 cores) sums its children's: at most 1536, under 10 % of its cores. While
- * updates run, each in-flight update adds at most its own delta. {@link #flush()} makes every node
- * equal the sum of its leaves again. {@link Builder#exactPropagation()} sets every quantum to 1 (the
- * ALMOS behaviour, and no staleness at quiescence).
+ * <pre>  slack(x) = sum over children c of slack(c) + childCount(x) * e(q(x)),   slack(leaf) = 0</pre>
+ * where {@code e(q) = q / 2} for thread counts (rounded to nearest) and {@code q - 1} for the
+ * one-sided indicators: saturation counts are rounded down and free pages and blocks up, so a
+ * filter on them never hides a subtree that fits (see {@link Indicators}, whose {@code *Slack}
+ * methods return the bound per node). For a full mesh of 4-core clusters with the default divisor:
+ * <pre>
+ * level  cores   q    threads (either way)   busy / saturation (below)   free blocks (above)
+ * 0..2   4..64   1      0                      0                           0
+ * 3      256     4      8                     12                          12
+ * 4      1024    16    64                    108                         108
+ * 5      4096    64   384                    684                         684
+ * 6      16384   -   1536 (9.4 %)           2736                        2736    (the 64 x 64 root)
+ * </pre>
+ * The 16 x 16 TSAR root (level 4) has slack 32 threads (3 % of its 1024 cores). While updates run,
+ * each in-flight update adds at most its own delta. {@link #flush()} makes every node equal the sum
+ * of its leaves again. {@link Builder#exactPropagation()} sets every quantum to 1 (the ALMOS
+ * behaviour, and no staleness at quiescence).
  *
  * <h2>Decisions</h2>
  * Each is the expanding-ring search of {@link #search} with a small {@link SearchPolicy}; the

@@ -12,11 +12,22 @@ package dev.manycore.dqdt;
  * exact counts. Per-cluster and per-core methods ({@link #coreThreads}, {@link #clusterFreePages},
  * {@link #clusterFreeBlocks}) are always exact.
  *
- * <h2>Staleness</h2>
+ * <h2>Staleness, and which way it goes</h2>
  * Deltas climb the tree only when they cross a per-node quantum (see {@link Dqdt}), so at quiescence
- * a node's value differs from the sum of its leaves by at most its slack ({@link #threadSlack},
- * {@link #pageSlack}, {@link #blockSlack}); while updates run, in-flight deltas add to that. Values
- * are clamped at 0, so a reader never sees a negative count.
+ * a node's value differs from the sum of its leaves by at most its slack; and each indicator is
+ * rounded the way its decisions need:
+ * <ul>
+ *   <li>{@link #threads}: centred, within {@link #threadSlack} either way (it is a sort key);</li>
+ *   <li>{@link #busyCores}, {@link #coresWithAtLeast}: never above the exact count, at most
+ *       {@link #saturationSlack} below it, so "every core holds at least j threads" is certain
+ *       when the value equals the node's cores, and a filter "some core holds fewer than j" never
+ *       hides a core that does;</li>
+ *   <li>{@link #freePages}, {@link #freeBlocks}: never below the exact count, at most
+ *       {@link #pageSlack} / {@link #blockSlack} above it, so a memory search never misses free
+ *       memory and the exact per-cluster check has the last word.</li>
+ * </ul>
+ * While updates run, in-flight deltas add to that. Values are clamped at 0, so a reader never sees
+ * a negative count.
  *
  * <h2>Thread safety and memory ordering</h2>
  * Every method may be called from any thread at any time. Counters are read with opaque loads
@@ -37,6 +48,16 @@ public interface Indicators {
 
     /** @param node a node @return threads running in the subtree */
     long threads(int node);
+
+    /**
+     * Threads in the subtree as the node itself sums them over its own per-child slots (for a leaf,
+     * exact): one rounding fresher than {@link #threads}, at the price of reading the node's own
+     * cache line instead of its parent's. Within the sum of its children's {@link #threadSlack}.
+     *
+     * @param node a node
+     * @return threads running in the subtree
+     */
+    long freshThreads(int node);
 
     /** @param node a node @return cores of the subtree that hold at least one thread */
     long busyCores(int node);
@@ -83,14 +104,24 @@ public interface Indicators {
 
     /**
      * @param node a node
-     * @return the largest difference, at quiescence, between {@link #threads} (and each
-     *         {@link #coresWithAtLeast} level) of this node and the exact sum of its leaves
+     * @return the largest difference, at quiescence, between {@link #threads} of this node and the
+     *         exact sum of its leaves, either way
      */
     long threadSlack(int node);
 
-    /** @param node a node @return the same bound for {@link #freePages} */
+    /**
+     * @param node a node
+     * @return how far below the exact count {@link #busyCores} and {@link #coresWithAtLeast} may
+     *         be at quiescence (they are never above it)
+     */
+    long saturationSlack(int node);
+
+    /** @param node a node @return how far above the exact count {@link #freePages} may be (never below) */
     long pageSlack(int node);
 
-    /** @param node a node @return the same bound for {@link #freeBlocks} of one order */
+    /**
+     * @param node a node
+     * @return how far above the exact count {@link #freeBlocks} of one order may be (never below)
+     */
     long blockSlack(int node);
 }

@@ -26,8 +26,9 @@ import java.lang.invoke.VarHandle;
  * is added to {@code s(parent(x))}, and so on up. The adds on one stream form one linear chain
  * (getAndAdd), so the moved amounts telescope: once in-flight updates finish,
  * {@code s(parent) = sum over children of q * floor((s(x) + phase) / q)}, within {@code q / 2} of the
- * exact sum per child when {@link #flush()} centres the phases. Quanta are powers of two, so the
- * floors are arithmetic shifts.
+ * exact sum per child. {@link #flush()} sets each phase so that the rounding goes the way its
+ * readers need (see {@code phaseFor}): centred for thread counts, down for saturation counts, up
+ * for free memory. Quanta are powers of two, so the floors are arithmetic shifts.
  *
  * <h2>Layout</h2>
  * <pre>
@@ -80,7 +81,8 @@ public final class IndicatorCells implements Indicators {
     private final int[] phase;
     private final int[] bankPagePhase;
 
-    private final long[] countSlack;
+    private final long[] threadSlackOf;
+    private final long[] oneSidedSlackOf;
     private final long[] pageSlackOf;
 
     /**
@@ -115,7 +117,8 @@ public final class IndicatorCells implements Indicators {
         this.pageShift = new int[n];
         this.phase = new int[n * INDICATORS];
         this.bankPagePhase = new int[leafCount];
-        this.countSlack = new long[n];
+        this.threadSlackOf = new long[n];
+        this.oneSidedSlackOf = new long[n];
         this.pageSlackOf = new long[n];
         for (int node = 0; node < n; node++) {
             // Leaves pass thread and block counts on exactly: level 1 is always exact.
@@ -130,29 +133,56 @@ public final class IndicatorCells implements Indicators {
         return 63 - Long.numberOfLeadingZeros(q);
     }
 
-    /** Slack of s(x) = sum of the children's slack + childCount x q / 2; a leaf's pages: q / 2. */
+    /**
+     * Slack of s(x) = the children's slack + childCount x (what one quantisation can be off by):
+     * {@code q / 2} for centred thread counts, {@code q - 1} for the one-sided indicators; a leaf's
+     * pages: {@code q - 1} for its bank's quantisation.
+     */
     private void computeSlack() {
         for (int node = 0; node < tree.nodeCount(); node++) {
-            long cs = 0;
-            long ps = 0;
+            long centred = 0;
+            long oneSided = 0;
+            long pages = 0;
             if (level[node] == 0) {
-                ps = (1L << pageShift[node]) / 2;
+                pages = (1L << pageShift[node]) - 1;
             } else {
                 for (int s = 0; s < TreeArrays.ARITY; s++) {
                     int child = tree.children()[node * TreeArrays.ARITY + s];
                     if (child >= 0) {
-                        cs += countSlack[child];
-                        ps += pageSlackOf[child];
+                        centred += threadSlackOf[child];
+                        oneSided += oneSidedSlackOf[child];
+                        pages += pageSlackOf[child];
                     }
                 }
                 if (node != root) {
-                    cs += tree.childCount()[node] * ((1L << countShift[node]) / 2);
-                    ps += tree.childCount()[node] * ((1L << pageShift[node]) / 2);
+                    int children = tree.childCount()[node];
+                    centred += children * ((1L << countShift[node]) / 2);
+                    oneSided += children * ((1L << countShift[node]) - 1);
+                    pages += children * ((1L << pageShift[node]) - 1);
                 }
             }
-            countSlack[node] = cs;
-            pageSlackOf[node] = ps;
+            threadSlackOf[node] = centred;
+            oneSidedSlackOf[node] = oneSided;
+            pageSlackOf[node] = pages;
         }
+    }
+
+    /**
+     * The phase that sets the rounding of a stream just flushed to {@code v}: threads are centred
+     * (the parent is within q / 2 either way), saturation counts rounded down (the parent never
+     * sees more full cores than there are, so "full" is certain), free pages and blocks rounded up
+     * (the parent never sees less free memory than there is, so a search never misses it).
+     */
+    private static int phaseFor(int indicator, long v, long q) {
+        long target;
+        if (indicator == THREADS) {
+            target = q / 2;
+        } else if (indicator < PAGES) {
+            target = 0;
+        } else {
+            target = q - 1;
+        }
+        return (int) Math.floorMod(target - v, q);
     }
 
     // ---------------------------------------------------------------- cells
@@ -264,7 +294,7 @@ public final class IndicatorCells implements Indicators {
     public void flush() {
         for (int c = 0; c < leafCount; c++) {
             long q = 1L << pageShift[c];
-            bankPagePhase[c] = (int) Math.floorMod(q / 2 - read(banks, bankCell(c, 0)), q);
+            bankPagePhase[c] = phaseFor(PAGES, read(banks, bankCell(c, 0)), q);
         }
         for (int x = 0; x < tree.nodeCount(); x++) {
             if (x == root) {
@@ -274,8 +304,7 @@ public final class IndicatorCells implements Indicators {
             for (int ind = 0; ind < INDICATORS; ind++) {
                 long v = level[x] == 0 ? leafExact(x, ind) : rowSum(x, ind);
                 CELL.setVolatile(rows, cell(p, ind, slot[x]), v);
-                long q = 1L << shiftOf(p, ind);
-                phase[x * INDICATORS + ind] = (int) Math.floorMod(q / 2 - v, q);
+                phase[x * INDICATORS + ind] = phaseFor(ind, v, 1L << shiftOf(p, ind));
             }
         }
     }
@@ -340,6 +369,12 @@ public final class IndicatorCells implements Indicators {
     }
 
     @Override
+    public long freshThreads(int node) {
+        checkNode(node);
+        return Math.max(0, level[node] == 0 ? leafExact(node, THREADS) : rowSum(node, THREADS));
+    }
+
+    @Override
     public long busyCores(int node) {
         return value(checkNode(node), SAT_FIRST);
     }
@@ -393,7 +428,12 @@ public final class IndicatorCells implements Indicators {
 
     @Override
     public long threadSlack(int node) {
-        return countSlack[checkNode(node)];
+        return threadSlackOf[checkNode(node)];
+    }
+
+    @Override
+    public long saturationSlack(int node) {
+        return oneSidedSlackOf[checkNode(node)];
     }
 
     @Override
@@ -403,7 +443,7 @@ public final class IndicatorCells implements Indicators {
 
     @Override
     public long blockSlack(int node) {
-        return countSlack[checkNode(node)];
+        return oneSidedSlackOf[checkNode(node)];
     }
 
     /**

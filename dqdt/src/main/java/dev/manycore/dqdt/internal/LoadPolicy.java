@@ -6,15 +6,16 @@ import dev.manycore.dqdt.SearchPolicy;
 /**
  * The default thread, process and migration policy (ALMOS {@code dqdt.c} thread placement):
  * filter "some core of the subtree holds fewer than {@code limit} threads", children sorted by
- * threads per core then by distance (or, for processes, by a seeded random tie-break), and at the
- * leaf the core with the fewest threads.
+ * threads per core then by distance (or, for processes, by threads per core as each child sums
+ * them itself, then a seeded random tie-break), and at the leaf the core with the fewest threads.
  *
  * <p>The filter is exact where ALMOS's "T &lt; cores" is not: for limits up to
  * {@value Indicators#SATURATION_LEVELS} it reads the count of cores holding at least {@code limit}
  * threads, so a subtree passes exactly when one of its cores is below the limit. Above that it
- * falls back to "T &lt; limit x cores", which is exact while loads differ by at most one. Values
- * are rounded in the subtree's favour by the slack, so a stale counter never hides a free core at
- * quiescence; the leaf's exact per-core counts have the last word.
+ * falls back to "T &lt; limit x cores", which is exact while loads differ by at most one. The
+ * saturation counts are rounded down and the thread sum is lowered by its slack, so at quiescence
+ * a stale counter never hides a core below the limit; the leaf's exact per-core counts have the
+ * last word.
  *
  * <p>Immutable; any thread may use an instance.
  */
@@ -51,16 +52,18 @@ final class LoadPolicy implements SearchPolicy {
             return true;
         }
         long cores = tree.cores()[node];
-        long slack = view.threadSlack(node);
         if (limit <= Indicators.SATURATION_LEVELS) {
-            return view.coresWithAtLeast(node, (int) limit) - slack < cores;
+            // Never above the exact count: equal to cores means every core is certainly at the limit.
+            return view.coresWithAtLeast(node, (int) limit) < cores;
         }
-        return view.threads(node) - slack < limit * cores;
+        return view.threads(node) - view.threadSlack(node) < limit * cores;
     }
 
     @Override
     public long sortKey(Indicators view, int node, int hops) {
-        long perCore = Math.min(view.threads(node), 1L << 30) * 1024 / tree.cores()[node];
+        // Processes are placed rarely and from the top: they afford the fresher sum of each child.
+        long threads = random ? view.freshThreads(node) : view.threads(node);
+        long perCore = Math.min(threads, 1L << 30) * 1024 / tree.cores()[node];
         long tie = random ? Mix.bits16(salt, node) : Math.min(hops, 0xFFFF);
         return perCore << 16 | tie;
     }

@@ -33,9 +33,8 @@ final class MemoryPolicy implements SearchPolicy {
 
     @Override
     public boolean admits(Indicators view, int node) {
-        // Upper bounds: a stale counter must not hide an eligible cluster; select checks exactly.
-        long blocks = view.freeBlocksAtLeast(node, order) + view.blockSlack(node) * (Indicators.MAX_ORDER + 1 - order);
-        return blocks >= 1 && view.freePages(node) + view.pageSlack(node) >= pages;
+        // Free memory is rounded up: a stale counter never hides an eligible cluster; select checks exactly.
+        return view.freeBlocksAtLeast(node, order) >= 1 && view.freePages(node) >= pages;
     }
 
     @Override

@@ -123,16 +123,18 @@ public final class Placement {
         return new LoadPolicy(tree, limit, salt, random);
     }
 
-    /** The lowest limit that some core of the subtree may be under, rounding in its favour. */
+    /**
+     * The lowest limit that some core of the subtree may be under. Saturation counts are never
+     * above the truth, so at quiescence this never skips the limit that holds the least-loaded core.
+     */
     private long startLimit(int node) {
         long cores = tree.cores()[node];
-        long slack = cells.threadSlack(node);
         for (int j = 1; j <= Indicators.SATURATION_LEVELS; j++) {
-            if (cells.coresWithAtLeast(node, j) - slack < cores) {
+            if (cells.coresWithAtLeast(node, j) < cores) {
                 return j;
             }
         }
-        return Math.max(Indicators.SATURATION_LEVELS + 1, (cells.threads(node) - slack) / cores + 1);
+        return Math.max(Indicators.SATURATION_LEVELS + 1, (cells.threads(node) - cells.threadSlack(node)) / cores + 1);
     }
 
     /**
