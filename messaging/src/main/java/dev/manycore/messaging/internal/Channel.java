@@ -144,6 +144,50 @@ public final class Channel {
         return payload;
     }
 
+    /**
+     * Consumer only: locates the next published element without taking it, to be read in place
+     * ({@link #payloadAt}, {@link #correlationAt}, {@link #sendTimeAt}) and then taken with
+     * {@link #consume(int)}.
+     *
+     * @return the slot, or -1 when empty or finished
+     */
+    public int peekSlot() {
+        if (finished) {
+            return -1;
+        }
+        int slot = (int) consumerIndex & mask;
+        return REFS.getAcquire(refs, slot) == null ? -1 : slot;
+    }
+
+    /** @param slot from {@link #peekSlot()} @return its payload, or {@link #CLOSE} */
+    public Object payloadAt(int slot) {
+        return refs[slot];
+    }
+
+    /** @param slot from {@link #peekSlot()} @return its correlation id */
+    public long correlationAt(int slot) {
+        return words[slot << 1];
+    }
+
+    /** @param slot from {@link #peekSlot()} @return its send time */
+    public long sendTimeAt(int slot) {
+        return words[(slot << 1) + 1];
+    }
+
+    /**
+     * Consumer only: takes the element found by {@link #peekSlot()} and frees its slot for the
+     * producer (release store of null). Taking {@link #CLOSE} finishes the channel.
+     *
+     * @param slot from {@link #peekSlot()}
+     */
+    public void consume(int slot) {
+        if (refs[slot] == CLOSE) {
+            finished = true;
+        }
+        REFS.setRelease(refs, slot, null);
+        consumerIndex++;
+    }
+
     /** @return consumer only: true once the close marker was taken */
     public boolean isFinished() {
         return finished;
