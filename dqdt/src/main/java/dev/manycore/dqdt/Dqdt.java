@@ -40,8 +40,10 @@ import java.util.OptionalInt;
  * to its parent only when its running total crosses a multiple of the parent's quantum {@code q}, a
  * power of two: by default the largest power of two at most {@code cores / 64} of the parent's
  * subtree for thread, saturation and block counts (so levels 1 and 2 of a 4-core-per-cluster mesh
- * are exact), and {@code pages / 512} for free pages. An update is wait-free: at most
- * {@code 2 + levels} getAndAdds, no loop that retries, no lock.
+ * are exact), and {@code pages / 512} for free pages. An update is wait-free: a thread event is at
+ * most {@code 1 + 2 x (levels - 1)} getAndAdds (the core, then the thread count and the one
+ * saturation level that changed, each up to where it stops crossing quanta), a memory event at
+ * most {@code 2 + 2 x (levels - 1)}; no loop that retries, no lock.
  *
  * <p><b>Staleness bound.</b> At quiescence, the value a parent records for a node {@code x} differs
  * from the exact sum of {@code x}'s leaves by at most
