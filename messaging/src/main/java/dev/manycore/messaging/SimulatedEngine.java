@@ -1,0 +1,546 @@
+package dev.manycore.messaging;
+
+import dev.manycore.messaging.internal.sim.ServiceTimes;
+import dev.manycore.messaging.internal.sim.Simulation;
+import dev.manycore.numa.CoreId;
+import dev.manycore.numa.CostModel;
+import dev.manycore.numa.Topology;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.ToLongFunction;
+
+/**
+ * The engine that runs agents in deterministic virtual time on the calling thread
+ * (ARCHITECTURE.md, "Engine ... Simulated"; issue 8): the same {@link Agent}s and
+ * {@link AgentContext} contract as the {@link ThreadedEngine}, a discrete-event queue ordered by
+ * (virtual time, sequence number), message latency from the {@link CostModel}, a service time per
+ * handled message, and {@linkplain Fault fault injection}. A 1024-core chip runs on one host thread,
+ * and a run is a function of its seed and inputs: the {@linkplain SimulationReport#traceHash() trace
+ * hash} is the same on every run and machine.
+ *
+ * <h2>Time</h2>
+ * <pre>
+ *   agent cycle at t:  clock = t;  each send: arrival = clock + latency(hops, bytes) [+ link delay],
+ *                                             no earlier than the route's previous arrival; clock += sendNanos
+ *                                  each message handed over: clock += serviceTime(payload type)
+ *                      core busy until clock + dutyCycleNanos; agents of one core take turns
+ *   latency(hops, bytes) = CostModel.messageLatency(hops, bytes)                     (mailbox)
+ *                        = channelFixedNanos + hops * perHop + bytes * perByte          (open channel)
+ *   queueing at the receiver = the time its core is still busy when the message arrives
+ * </pre>
+ * {@link AgentContext#now()} is the agent's own clock during its cycle; {@link #clock()} is the
+ * engine's time, the time of the event being processed. An agent is run when a message arrives for
+ * it, when its last cycle reported work (&gt; 0, then again as soon as its core is free), or at a
+ * requested {@link AgentContext#wakeAt(long) wake-up}. An agent whose cycle returns 0 waits, as a
+ * parked worker would.
+ *
+ * <h2>Contract, as in the threaded engine</h2>
+ * A send answers at once: DELIVERED (a slot of the receiver's mailbox, or of the open channel, is
+ * reserved and the message is in flight; it will be received exactly once unless the mailbox closes
+ * first), FULL (mailbox slots all reserved, or a {@link Fault.HoldMailboxFull} fault), CLOSED (no
+ * such mailbox, crashed, or cut off by a {@link Fault.Partition}). DENIED does not occur: the
+ * engine grants rights to its agents, as the threaded engine does, and this engine revokes none.
+ * Per-sender order holds per (sender, receiver) pair across channel switches. Traffic is counted
+ * at acceptance, per cluster pair, as in the threaded engine. Name caches are per core, CLOSED
+ * invalidates and re-resolves once, {@link NameInvalidation}s are applied on the way.
+ *
+ * <p><b>Channels</b> are modelled honestly as a cheaper transport on the same route: a separate
+ * pool of {@link #builder(Topology) channelCapacity} slots and a smaller fixed latency (no kernel
+ * mailbox on the path, fos report 4.2); opening one needs room in the mailbox, as the threaded
+ * engine's opening marker does, but costs nothing else. Order across a switch is kept by the route's
+ * arrival times.
+ *
+ * <h2>Threads, determinism and user programs</h2>
+ * Everything runs on the thread that calls the run methods ({@link #runUntil}, {@link #runFor},
+ * {@link #runUntilQuiescent}, {@link #step}); public methods are synchronized, so a call from
+ * another thread waits for the running call to return and takes effect between runs. Determinism
+ * holds when every input (spawns, injections, faults, actions) is given from the driving thread
+ * between runs, or from agents and {@link #at scripted actions} during runs, and when agents use
+ * only their context and seeded randomness ({@link #seedFor(Address)}). Agents must not block:
+ * code that waits on a lock, a future completed by another thread or a sleep would stop virtual
+ * time. User programs with blocking system calls therefore do not run here as host threads; the
+ * design for them (one virtual thread at a time, handing control back to the engine at every
+ * system call, virtual time advanced only by declared compute) is in {@code docs} of the
+ * simulation package and needs no more of this engine than an agent that resumes the program, so
+ * until the kernel hosts it, blocking calls are refused by the kernel on this engine.
+ *
+ * <p>{@link #shutdown()} calls {@link Agent#onClose()} of live agents and reports what was accepted
+ * and never received; crashed agents' losses are in {@link #report()}.
+ */
+public final class SimulatedEngine implements Engine {
+
+    private final Topology topology;
+    private final CostModel costModel;
+    private final long seed;
+    private final Simulation sim;
+    private final Clock clock;
+    private boolean started;
+    private boolean running;
+    private long hostNanos;
+    private ShutdownReport shutdownReport;
+
+    private SimulatedEngine(Builder b) {
+        this.topology = b.topology;
+        this.costModel = b.costModel != null ? b.costModel : CostModel.tsar().withTopology(b.topology);
+        this.seed = b.seed;
+        long defaultService = b.defaultServiceNanos >= 0 ? b.defaultServiceNanos
+                : Math.round(2 * costModel.localMemoryNanos());
+        double channelFixed = b.channelFixedNanos >= 0 ? b.channelFixedNanos : costModel.messageFixedNanos() / 2;
+        this.sim = new Simulation(topology, costModel, b.resolver, new ServiceTimes(defaultService, b.serviceTimes),
+                b.mailboxCapacity, b.channelCapacity, b.checked, b.dutyCycleNanos, b.sendNanos, channelFixed);
+        this.clock = sim::now;
+    }
+
+    /**
+     * @param topology the simulated machine
+     * @return a builder: seed 0, the TSAR cost figures over this topology, mailboxes of
+     *         {@value Mailbox#DEFAULT_CAPACITY}, channels of {@value Endpoint#DEFAULT_CHANNEL_CAPACITY},
+     *         checked mode, no name resolver, service time 2 local memory accesses, duty cycle 10 ns,
+     *         send 0 ns of the sender's core, channel fixed latency half the mailbox's
+     */
+    public static Builder builder(Topology topology) {
+        return new Builder(Objects.requireNonNull(topology, "topology is null"));
+    }
+
+    @Override
+    public Topology topology() {
+        return topology;
+    }
+
+    @Override
+    public CostModel costModel() {
+        return costModel;
+    }
+
+    /** @return the virtual clock: the time of the event being processed, or where the last run stopped */
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    /** @return the current virtual time, in nanoseconds */
+    public long now() {
+        return sim.now();
+    }
+
+    /** @return the seed this engine was built with */
+    public long seed() {
+        return seed;
+    }
+
+    /**
+     * A seed for one agent's random source, derived from the engine's seed and the address (the
+     * finaliser of SplittableRandom's mixing), so every agent has its own reproducible stream.
+     *
+     * @param address an address
+     * @return the derived seed
+     */
+    public long seedFor(Address address) {
+        long z = seed ^ ((long) address.core().index() << 32 | address.mailbox()) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * Places an agent. Its mailbox accepts messages at once; its factory runs at the current virtual
+     * time, on the driving thread, when the engine runs.
+     *
+     * @throws IllegalArgumentException if the core is not in the topology
+     * @throws IllegalStateException    if the engine is shut down or the core crashed
+     */
+    @Override
+    public synchronized Address spawn(CoreId core, AgentFactory factory) {
+        Objects.requireNonNull(core, "core is null");
+        Objects.requireNonNull(factory, "factory is null");
+        if (shutdownReport != null) {
+            throw new IllegalStateException("engine is shut down: cannot spawn on " + core);
+        }
+        return sim.spawn(core, factory);
+    }
+
+    /**
+     * Sends at the current virtual time, as if {@code from} sent it, with the latency from
+     * {@code from}'s cluster; not counted in {@link #traffic()}. Per-sender order holds per
+     * (from, to).
+     *
+     * @return DELIVERED, FULL, or CLOSED when no live mailbox has that address (or a partition cuts it off)
+     */
+    @Override
+    public synchronized SendStatus inject(Address from, Address to, Object payload, long correlationId) {
+        if (shutdownReport != null) {
+            return SendStatus.CLOSED;
+        }
+        return sim.inject(from, to, payload, correlationId);
+    }
+
+    /** Marks the engine started; runs start it too. Idempotent. */
+    @Override
+    public synchronized void start() {
+        if (shutdownReport != null) {
+            throw new IllegalStateException("engine is shut down: it cannot start again");
+        }
+        started = true;
+    }
+
+    /**
+     * Runs every event up to and including virtual time {@code time}; the clock then reads {@code time}.
+     *
+     * @param time a virtual time, not before {@link #now()}
+     * @return this engine's report after the run
+     * @throws IllegalArgumentException if {@code time} is in the past
+     * @throws IllegalStateException    if shut down, or called from inside a run
+     */
+    public synchronized SimulationReport runUntil(long time) {
+        if (time < sim.now()) {
+            throw new IllegalArgumentException("run until " + time + " ns is in the past: the engine's time is "
+                    + sim.now() + " ns");
+        }
+        enterRun("runUntil");
+        long t0 = System.nanoTime();
+        try {
+            sim.runUntil(time);
+        } finally {
+            exitRun(t0);
+        }
+        return report();
+    }
+
+    /**
+     * Runs for {@code nanos} of virtual time.
+     *
+     * @param nanos 0 or more
+     * @return the report after the run
+     */
+    public synchronized SimulationReport runFor(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("run for " + nanos + " ns is negative");
+        }
+        long end = sim.now() + nanos;
+        return runUntil(end < 0 ? Long.MAX_VALUE : end);
+    }
+
+    /**
+     * Runs until quiescent: no message in flight or queued, no agent with pending work or waiting to
+     * start, no scripted fault or action pending. Only timer wake-ups of idle agents may remain (a
+     * fleet's heartbeats), so this stops in the first quiet gap between them.
+     *
+     * @param timeLimit the latest virtual time to run to
+     * @return true when quiescent, false when {@code timeLimit} came first
+     */
+    public synchronized boolean runUntilQuiescent(long timeLimit) {
+        enterRun("runUntilQuiescent");
+        long t0 = System.nanoTime();
+        try {
+            return sim.runUntilQuiescent(timeLimit);
+        } finally {
+            exitRun(t0);
+        }
+    }
+
+    /**
+     * Processes the next event.
+     *
+     * @return false when no event was pending
+     */
+    public synchronized boolean step() {
+        enterRun("step");
+        long t0 = System.nanoTime();
+        try {
+            return sim.step();
+        } finally {
+            exitRun(t0);
+        }
+    }
+
+    private void enterRun(String what) {
+        if (shutdownReport != null) {
+            throw new IllegalStateException("engine is shut down: " + what + " is not possible");
+        }
+        if (running) {
+            throw new IllegalStateException(what + " called from inside a run: agents and actions must not run the engine");
+        }
+        started = true;
+        running = true;
+    }
+
+    private void exitRun(long t0) {
+        running = false;
+        hostNanos += System.nanoTime() - t0;
+    }
+
+    /**
+     * Schedules a fault (see {@link Fault} for what each kind does).
+     *
+     * @param fault a fault whose ids belong to this engine and whose time is not in the past
+     * @throws IllegalArgumentException if not
+     */
+    public synchronized void schedule(Fault fault) {
+        sim.schedule(fault);
+    }
+
+    /**
+     * Schedules every fault of a plan.
+     *
+     * @param plan the plan
+     */
+    public synchronized void schedule(FaultPlan plan) {
+        for (Fault f : Objects.requireNonNull(plan, "plan is null").faults()) {
+            sim.schedule(f);
+        }
+    }
+
+    /**
+     * Draws faults from this engine's seed ({@link FaultPlan#random}) starting from now and
+     * schedules them.
+     *
+     * @param crashable agents that may crash or be held full
+     * @param window    the span in which the faults begin
+     * @param count     how many
+     * @return the plan that was scheduled
+     */
+    public synchronized FaultPlan scheduleRandomFaults(List<Address> crashable, long window, int count) {
+        FaultPlan plan = FaultPlan.random(seed ^ 0x5DEECE66DL, topology, crashable, sim.now(), window, count);
+        schedule(plan);
+        return plan;
+    }
+
+    /**
+     * Runs {@code action} on the driving thread at virtual time {@code time}, between events and
+     * outside every agent's cycle (to inject, spawn, check or schedule at a precise time).
+     *
+     * @param time   not in the past
+     * @param action the action
+     */
+    public synchronized void at(long time, Runnable action) {
+        sim.at(time, action);
+    }
+
+    /**
+     * @param address an address
+     * @return true when an agent of this engine has it and has neither crashed nor been shut down
+     */
+    public synchronized boolean isLive(Address address) {
+        return sim.isLive(Objects.requireNonNull(address, "address is null"));
+    }
+
+    /** @return the counters so far */
+    public synchronized SimulationReport report() {
+        long[] c = sim.counters();
+        return new SimulationReport(sim.now(), c[0], c[1], c[2], c[3], c[4], c[5], c[6], sim.lostByAddress(), c[7],
+                c[8], c[9], c[10], c[11], c[12], sim.traceHash(), hostNanos);
+    }
+
+    /** Exact between runs; during a run, per-counter fresh (the counters are opaque-written). */
+    @Override
+    public TrafficSnapshot traffic() {
+        int pairs = topology.clusterCount() * topology.clusterCount();
+        long[] messages = new long[pairs];
+        long[] bytes = new long[pairs];
+        long[] hopBytes = new long[pairs];
+        sim.stripe().addTo(messages, bytes, hopBytes);
+        return new TrafficSnapshot(costModel, messages, bytes, hopBytes);
+    }
+
+    /**
+     * Stops every agent (live ones get {@link Agent#onClose()}), discards pending events and
+     * counts the accepted messages that were never received. Does not advance virtual time.
+     * Idempotent.
+     */
+    @Override
+    public synchronized ShutdownReport shutdown() {
+        if (shutdownReport != null) {
+            return shutdownReport;
+        }
+        if (running) {
+            throw new IllegalStateException("shutdown called from inside a run: shut the engine down after the run returns");
+        }
+        Map<Address, Long> undelivered = new LinkedHashMap<>();
+        int agents = sim.shutdown(undelivered);
+        long total = undelivered.values().stream().mapToLong(Long::longValue).sum();
+        shutdownReport = new ShutdownReport(agents, total, undelivered, true);
+        return shutdownReport;
+    }
+
+    /** @return true once {@link #start()} or a run was called */
+    public synchronized boolean isStarted() {
+        return started;
+    }
+
+    @Override
+    public String toString() {
+        return "SimulatedEngine[" + topology.name() + ", seed " + seed + ", t " + sim.now() + " ns]";
+    }
+
+    /** Configures a simulated engine. Not thread-safe. */
+    public static final class Builder {
+        private final Topology topology;
+        private long seed;
+        private CostModel costModel;
+        private int mailboxCapacity = Mailbox.DEFAULT_CAPACITY;
+        private int channelCapacity = Endpoint.DEFAULT_CHANNEL_CAPACITY;
+        private boolean checked = true;
+        private NameResolver resolver = NameResolver.NONE;
+        private long dutyCycleNanos = 10;
+        private long sendNanos;
+        private double channelFixedNanos = -1;
+        private long defaultServiceNanos = -1;
+        private final Map<Class<?>, Object> serviceTimes = new LinkedHashMap<>();
+
+        private Builder(Topology topology) {
+            this.topology = topology;
+        }
+
+        /**
+         * @param seed the seed of every random choice derived from this engine (agents' streams
+         *             through {@link SimulatedEngine#seedFor}, random faults)
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * @param costModel latency and energy figures; its topology must be this engine's
+         * @return this builder
+         * @throws IllegalArgumentException if the model is for another topology
+         */
+        public Builder costModel(CostModel costModel) {
+            if (Objects.requireNonNull(costModel, "costModel is null").topology() != topology) {
+                throw new IllegalArgumentException("cost model for topology '" + costModel.topology().name()
+                        + "' given to an engine on '" + topology.name() + "': use costModel.withTopology(topology)");
+            }
+            this.costModel = costModel;
+            return this;
+        }
+
+        /**
+         * @param capacity each agent's mailbox slots, a power of two as for {@link Mailbox.Builder#capacity(int)}
+         * @return this builder
+         * @throws IllegalArgumentException if invalid
+         */
+        public Builder mailboxCapacity(int capacity) {
+            Mailbox.builder(new Address(topology.core(0), 0)).capacity(capacity);
+            this.mailboxCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * @param capacity each channel's slots, a power of two from 2 to 2^24
+         * @return this builder
+         * @throws IllegalArgumentException if invalid
+         */
+        public Builder channelCapacity(int capacity) {
+            if (capacity < 2 || capacity > Mailbox.MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
+                throw new IllegalArgumentException("channel capacity " + capacity
+                        + " is invalid: it must be a power of two from 2 to " + Mailbox.MAX_CAPACITY);
+            }
+            this.channelCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * @param checked check payload immutability, and that only an agent receives from its own
+         *                mailbox during its cycle (the default)
+         * @return this builder
+         */
+        public Builder checked(boolean checked) {
+            this.checked = checked;
+            return this;
+        }
+
+        /**
+         * @param resolver resolves names on a name-cache miss
+         * @return this builder
+         */
+        public Builder nameResolver(NameResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver is null");
+            return this;
+        }
+
+        /**
+         * @param nanos core time charged for every call of {@link Agent#doWork()}, 1 or more (so an
+         *              agent that always reports work still advances virtual time)
+         * @return this builder
+         */
+        public Builder dutyCycleNanos(long nanos) {
+            if (nanos < 1) {
+                throw new IllegalArgumentException("duty cycle " + nanos + " ns is not positive: every cycle costs time");
+            }
+            this.dutyCycleNanos = nanos;
+            return this;
+        }
+
+        /**
+         * @param nanos core time of the sender per accepted send, 0 or more (its share of the
+         *              software send; the cost model's latency counts from the send)
+         * @return this builder
+         */
+        public Builder sendNanos(long nanos) {
+            this.sendNanos = nonNegative("send time", nanos);
+            return this;
+        }
+
+        /**
+         * @param nanos the fixed latency of a message through an open channel, 0 or more (default:
+         *              half the cost model's fixed message cost)
+         * @return this builder
+         */
+        public Builder channelFixedNanos(double nanos) {
+            if (!Double.isFinite(nanos) || nanos < 0) {
+                throw new IllegalArgumentException("channel fixed latency " + nanos + " ns must be finite and not negative");
+            }
+            this.channelFixedNanos = nanos;
+            return this;
+        }
+
+        /**
+         * @param nanos service time of payload types with no registration, 0 or more (default: two
+         *              local memory accesses of the cost model)
+         * @return this builder
+         */
+        public Builder defaultServiceNanos(long nanos) {
+            this.defaultServiceNanos = nonNegative("default service time", nanos);
+            return this;
+        }
+
+        /**
+         * @param type  a payload class or interface; subtypes inherit it unless they have their own
+         * @param nanos the time a core spends handling one such message, 0 or more
+         * @return this builder
+         */
+        public Builder serviceTime(Class<?> type, long nanos) {
+            serviceTimes.put(Objects.requireNonNull(type, "type is null"), nonNegative("service time of " + type.getName(), nanos));
+            return this;
+        }
+
+        /**
+         * @param type  a payload class or interface
+         * @param nanos the service time as a function of the payload (for example per page requested);
+         *              must return 0 or more
+         * @return this builder
+         */
+        public <T> Builder serviceTime(Class<T> type, ToLongFunction<? super T> nanos) {
+            Objects.requireNonNull(nanos, "service time function is null");
+            serviceTimes.put(Objects.requireNonNull(type, "type is null"),
+                    (ToLongFunction<Object>) payload -> nanos.applyAsLong(type.cast(payload)));
+            return this;
+        }
+
+        private static long nonNegative(String what, long nanos) {
+            if (nanos < 0) {
+                throw new IllegalArgumentException(what + " " + nanos + " ns is negative");
+            }
+            return nanos;
+        }
+
+        /** @return the engine, at virtual time 0 */
+        public SimulatedEngine build() {
+            return new SimulatedEngine(this);
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package dev.manycore.messaging.internal.sim;
+
+import dev.manycore.messaging.Address;
+import dev.manycore.messaging.Agent;
+import dev.manycore.messaging.AgentContext;
+import dev.manycore.messaging.AgentFactory;
+import dev.manycore.messaging.MessageHandler;
+import dev.manycore.messaging.Name;
+import dev.manycore.messaging.NameBinding;
+import dev.manycore.messaging.NameCache;
+import dev.manycore.messaging.NameNotBoundException;
+import dev.manycore.messaging.SendStatus;
+import dev.manycore.numa.CoreId;
+import dev.manycore.numa.Topology;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One agent of the simulation and its {@link AgentContext}: the agent's state (new, live, crashed,
+ * closed), its mailbox (a queue of message slots that arrived, and a count of slots reserved by
+ * accepted messages still in flight), its virtual clock during a duty cycle, its wake-up request and
+ * its routes. The same contract as the threaded engine's context; what differs is time:
+ * {@link #now()} is the agent's own virtual time, which starts at the beginning of its duty cycle
+ * and advances with every send ({@code sendNanos}) and every message handed over (its service time).
+ *
+ * <p>Confined to the simulation's host thread.
+ */
+final class SimAgentContext implements AgentContext {
+
+    static final int NEW = 0;
+    static final int LIVE = 1;
+    static final int CRASHED = 2;
+    static final int CLOSED = 3;
+
+    final Simulation sim;
+    final int index;
+    final Address address;
+    final int coreIndex;
+    final int cluster;
+    final int capacity;
+    final NameCache nameCache;
+    final AgentFactory factory;
+    Agent agent;
+    int state = NEW;
+
+    /** Arrived messages: slots of the simulation's message table, a growable ring. */
+    int[] queue = new int[8];
+    int queueHead;
+    int queueSize;
+    /** Mailbox slots taken: messages accepted through the mailbox and not yet received. */
+    int reserved;
+    /** Depth of active {@code HoldMailboxFull} faults. */
+    int heldFull;
+
+    /** The earliest wake-up requested and not yet passed, or MAX_VALUE. */
+    long wakeAt = Long.MAX_VALUE;
+    /** The agent's virtual time during its duty cycle. */
+    long local;
+    /** True while the agent's last duty cycle reported work. */
+    boolean busy;
+
+    private final Map<Address, SimRoute> routes = new HashMap<>();
+    private Address lastTo;
+    private SimRoute lastRoute;
+    private Class<?> lastServiceClass;
+    private ServiceTimes.Cost lastServiceCost;
+
+    SimAgentContext(Simulation sim, int index, Address address, int cluster, int capacity, NameCache nameCache,
+                    AgentFactory factory) {
+        this.sim = sim;
+        this.index = index;
+        this.address = address;
+        this.coreIndex = address.core().index();
+        this.cluster = cluster;
+        this.capacity = capacity;
+        this.nameCache = nameCache;
+        this.factory = factory;
+    }
+
+    // ---------------------------------------------------------------- mailbox queue
+
+    void enqueue(int message) {
+        if (queueSize == queue.length) {
+            int[] grown = new int[queue.length * 2];
+            for (int i = 0; i < queueSize; i++) {
+                grown[i] = queue[(queueHead + i) & (queue.length - 1)];
+            }
+            queue = grown;
+            queueHead = 0;
+        }
+        queue[(queueHead + queueSize) & (queue.length - 1)] = message;
+        queueSize++;
+    }
+
+    int dequeue() {
+        int m = queue[queueHead];
+        queueHead = (queueHead + 1) & (queue.length - 1);
+        queueSize--;
+        return m;
+    }
+
+    long serviceNanos(Object payload) {
+        Class<?> type = payload.getClass();
+        if (type != lastServiceClass) {
+            lastServiceCost = sim.serviceTimes.costOf(type);
+            lastServiceClass = type;
+        }
+        return lastServiceCost.of(payload);
+    }
+
+    // ---------------------------------------------------------------- AgentContext
+
+    @Override
+    public Address address() {
+        return address;
+    }
+
+    @Override
+    public CoreId core() {
+        return address.core();
+    }
+
+    @Override
+    public Topology topology() {
+        return sim.topology;
+    }
+
+    @Override
+    public long now() {
+        return sim.timeOf(this);
+    }
+
+    @Override
+    public SendStatus send(Address to, Object payload, long correlationId) {
+        SimRoute route = to == lastTo ? lastRoute : routes.get(to);
+        if (route == null) {
+            route = newRoute(to);
+            if (route == null) {
+                sim.refusedClosed++;
+                return SendStatus.CLOSED;
+            }
+        }
+        lastTo = to;
+        lastRoute = route;
+        SendStatus status = sim.send(this, route, payload, correlationId);
+        if (status == SendStatus.CLOSED && route.destination.state >= CRASHED) {
+            // the mailbox is gone for good; a partition's CLOSED keeps the route and its arrival order
+            forget(to, route);
+        }
+        return status;
+    }
+
+    @Override
+    public SendStatus send(Name to, Object payload, long correlationId) {
+        NameBinding binding = nameCache.lookup(to);
+        if (binding == null) {
+            binding = resolve(to);
+        }
+        SendStatus status = send(binding.address(), payload, correlationId);
+        if (status != SendStatus.CLOSED) {
+            return status;
+        }
+        nameCache.invalidate(to, binding.version());
+        NameBinding fresh = resolve(to);
+        return fresh.equals(binding) ? status : send(fresh.address(), payload, correlationId);
+    }
+
+    private NameBinding resolve(Name name) {
+        Optional<NameBinding> found = sim.resolver.resolve(name, address);
+        if (found.isEmpty()) {
+            throw new NameNotBoundException(name);
+        }
+        nameCache.put(found.get());
+        return found.get();
+    }
+
+    @Override
+    public int receive(MessageHandler<Object> handler, int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit " + limit + " is not positive: a receive takes at least 1 message");
+        }
+        sim.checkInCycle(this, "receive");
+        return sim.receive(this, handler, limit);
+    }
+
+    @Override
+    public SendStatus openChannel(Address to) {
+        if (to.equals(address)) {
+            throw new IllegalArgumentException("channel from " + address + " to itself: a channel joins two different endpoints");
+        }
+        SimRoute route = routes.get(to);
+        if (route == null) {
+            route = newRoute(to);
+            if (route == null) {
+                return SendStatus.CLOSED;
+            }
+        }
+        if (route.channelOpen) {
+            throw new IllegalStateException("a channel from " + address + " to " + to
+                    + " is already open: open a channel once, close it before opening it again");
+        }
+        SendStatus status = sim.admit(this, route, false);
+        if (status == SendStatus.DELIVERED) {
+            route.channelOpen = true;
+        }
+        return status;
+    }
+
+    @Override
+    public void closeChannel(Address to) {
+        SimRoute route = routes.get(to);
+        if (route == null || !route.channelOpen) {
+            throw new IllegalStateException("no channel from " + address + " to " + to + " is open: close only an open channel");
+        }
+        route.channelOpen = false;
+    }
+
+    @Override
+    public void wakeAt(long time) {
+        if (time < wakeAt) {
+            wakeAt = time;
+        }
+        sim.wakeRequested(this, time);
+    }
+
+    @Override
+    public NameCache nameCache() {
+        return nameCache;
+    }
+
+    private SimRoute newRoute(Address to) {
+        SimAgentContext destination = sim.agentAt(to);
+        if (destination == null || destination.state >= CRASHED) {
+            return null;
+        }
+        SimRoute route = new SimRoute(destination, sim.topology.distance(sim.topology.cluster(cluster),
+                sim.topology.cluster(destination.cluster)), destination.cluster);
+        routes.put(to, route);
+        return route;
+    }
+
+    private void forget(Address to, SimRoute route) {
+        route.channelOpen = false;
+        routes.remove(to);
+        lastTo = null;
+        lastRoute = null;
+    }
+
+    /** @return a copy of the arrived messages' slots, oldest first */
+    int[] queuedSlots() {
+        int[] slots = new int[queueSize];
+        for (int i = 0; i < queueSize; i++) {
+            slots[i] = queue[(queueHead + i) & (queue.length - 1)];
+        }
+        return slots;
+    }
+
+    @Override
+    public String toString() {
+        return "SimAgentContext[" + address + (agent == null ? "" : ", " + agent.roleName()) + ", "
+                + new String[] {"new", "live", "crashed", "closed"}[state] + "]";
+    }
+
+    static int[] grow(int[] a) {
+        return Arrays.copyOf(a, a.length * 2);
+    }
+}
