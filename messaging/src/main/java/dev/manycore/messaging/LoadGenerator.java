@@ -22,16 +22,18 @@ import java.util.function.Predicate;
  * so it runs unchanged on both engines and repeats exactly in simulation.
  *
  * <pre>
- *   outstanding requests: a ring of 2^16 slots indexed by correlation id (ids are 1, 2, 3, ...),
- *   holding id, send time and user; the oldest is at the head, so timeouts are found in send order
+ *   outstanding requests: a ring indexed by correlation id (ids are 1, 2, 3, ...), holding id,
+ *   send time and user; the oldest is at the head, so timeouts are found in send order; it starts
+ *   at 16 slots and doubles up to 2^16 while the span from the oldest outstanding id grows
  * </pre>
  *
  * <p>Confined to its agent's thread; its {@link LoadStats} is read between runs.
  */
 public final class LoadGenerator implements Agent {
 
+    /** The most requests outstanding at once (older ones are given up as timed out). */
     private static final int WINDOW = 1 << 16;
-    private static final int MASK = WINDOW - 1;
+    private static final int INITIAL_RING = 16;
     private static final int RECEIVE_BATCH = 64;
 
     private final AgentContext ctx;
@@ -39,9 +41,10 @@ public final class LoadGenerator implements Agent {
     private final LoadStats stats;
     private final SplittableRandom random;
     private final MessageHandler<Object> onReply = this::onReply;
-    private final long[] ids = new long[WINDOW];
-    private final long[] sendTimes = new long[WINDOW];
-    private final int[] userOf = new int[WINDOW];
+    private long[] ids = new long[INITIAL_RING];
+    private long[] sendTimes = new long[INITIAL_RING];
+    private int[] userOf = new int[INITIAL_RING];
+    private int mask = INITIAL_RING - 1;
     private final long[] userReady;
     private long nextId = 1;
     private long head = 1;
@@ -141,11 +144,15 @@ public final class LoadGenerator implements Agent {
         }
         switch (status) {
             case DELIVERED -> {
-                if (nextId - head >= WINDOW) {
-                    giveUp(head);
-                    head++;
+                if (nextId - head >= ids.length) {
+                    if (ids.length < WINDOW) {
+                        growRing();
+                    } else {
+                        giveUp(head);
+                        head++;
+                    }
                 }
-                int slot = (int) (id & MASK);
+                int slot = (int) (id & mask);
                 ids[slot] = id;
                 sendTimes[slot] = sentAt;
                 userOf[slot] = user;
@@ -159,9 +166,27 @@ public final class LoadGenerator implements Agent {
         return false;
     }
 
+    private void growRing() {
+        int n = ids.length * 2;
+        long[] newIds = new long[n];
+        long[] newTimes = new long[n];
+        int[] newUsers = new int[n];
+        for (long id = head; id < nextId; id++) {
+            int from = (int) (id & mask);
+            int to = (int) (id & (n - 1));
+            newIds[to] = ids[from];
+            newTimes[to] = sendTimes[from];
+            newUsers[to] = userOf[from];
+        }
+        ids = newIds;
+        sendTimes = newTimes;
+        userOf = newUsers;
+        mask = n - 1;
+    }
+
     private void onReply(Envelope<Object> reply) {
         long id = reply.correlationId();
-        int slot = (int) (id & MASK);
+        int slot = (int) (id & mask);
         if (id < head || id >= nextId || ids[slot] != id) {
             stats.lateReplies++;
             return;
@@ -179,7 +204,7 @@ public final class LoadGenerator implements Agent {
     private int expire(long now) {
         int n = 0;
         while (head < nextId) {
-            int slot = (int) (head & MASK);
+            int slot = (int) (head & mask);
             if (ids[slot] == head) {
                 if (sendTimes[slot] + spec.timeoutNanos > now) {
                     break;
@@ -193,7 +218,7 @@ public final class LoadGenerator implements Agent {
     }
 
     private void giveUp(long id) {
-        int slot = (int) (id & MASK);
+        int slot = (int) (id & mask);
         if (ids[slot] == id) {
             ids[slot] = 0;
             stats.timedOut++;
@@ -219,11 +244,11 @@ public final class LoadGenerator implements Agent {
                 }
             }
         }
-        while (head < nextId && ids[(int) (head & MASK)] != head) {
+        while (head < nextId && ids[(int) (head & mask)] != head) {
             head++;
         }
         if (head < nextId) {
-            long deadline = sendTimes[(int) (head & MASK)] + spec.timeoutNanos;
+            long deadline = sendTimes[(int) (head & mask)] + spec.timeoutNanos;
             wake = Math.min(wake, deadline < 0 ? Long.MAX_VALUE : deadline);
         }
         return wake;

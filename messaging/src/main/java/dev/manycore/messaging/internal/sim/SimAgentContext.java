@@ -14,8 +14,6 @@ import dev.manycore.numa.CoreId;
 import dev.manycore.numa.Topology;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -62,7 +60,7 @@ final class SimAgentContext implements AgentContext {
     /** True while the agent's last duty cycle reported work. */
     boolean busy;
 
-    private final Map<Address, SimRoute> routes = new HashMap<>();
+    private final RouteTable routes = new RouteTable();
     private Address lastTo;
     private SimRoute lastRoute;
     private Class<?> lastServiceClass;
@@ -238,7 +236,7 @@ final class SimAgentContext implements AgentContext {
         }
         SimRoute route = new SimRoute(destination, sim.topology.distance(sim.topology.cluster(cluster),
                 sim.topology.cluster(destination.cluster)), destination.cluster);
-        routes.put(to, route);
+        routes.put(route);
         return route;
     }
 

@@ -140,6 +140,8 @@ public final class Simulation {
     /** Virtual time; written by the host thread (opaque), read by any thread through the engine's clock. */
     private long now;
     private SimAgentContext current;
+    /** Re-runs of an agent that reported work may be done in place up to this time (not while stepping). */
+    private long inlineLimit = Long.MIN_VALUE;
 
     long events;
     long dutyCycles;
@@ -262,6 +264,7 @@ public final class Simulation {
      * @param limit a virtual time, not before {@link #now()}
      */
     public void runUntil(long limit) {
+        inlineLimit = limit;
         while (hasEvents() && nextTime() <= limit) {
             processNext();
         }
@@ -280,6 +283,7 @@ public final class Simulation {
         if (isQuiescent()) {
             return true;
         }
+        inlineLimit = limit;
         while (hasEvents() && nextTime() <= limit) {
             processNext();
             if (isQuiescent()) {
@@ -295,6 +299,7 @@ public final class Simulation {
      * @return false when no event is pending
      */
     public boolean step() {
+        inlineLimit = Long.MIN_VALUE;
         while (hasEvents()) {
             if (processNext()) {
                 return true;
@@ -406,35 +411,46 @@ public final class Simulation {
             schedule(a, free);
             return true;
         }
-        if (a.wakeAt <= t) {
-            a.wakeAt = Long.MAX_VALUE;
-        }
-        a.local = t;
-        current = a;
-        int work;
-        try {
-            work = a.agent.doWork();
-        } catch (RuntimeException e) {
-            LOG.error("agent {} at {} failed in doWork; it stays scheduled", a.agent.roleName(), a.address, e);
-            work = 1;
-        } finally {
-            current = null;
-        }
-        dutyCycles++;
-        long end = a.local + dutyCycleNanos;
-        coreFree[a.coreIndex] = end;
-        if (a.state != SimAgentContext.LIVE) {
+        while (true) {
+            if (a.wakeAt <= t) {
+                a.wakeAt = Long.MAX_VALUE;
+            }
+            a.local = t;
+            current = a;
+            int work;
+            try {
+                work = a.agent.doWork();
+            } catch (RuntimeException e) {
+                LOG.error("agent {} at {} failed in doWork; it stays scheduled", a.agent.roleName(), a.address, e);
+                work = 1;
+            } finally {
+                current = null;
+            }
+            dutyCycles++;
+            long end = a.local + dutyCycleNanos;
+            coreFree[a.coreIndex] = end;
+            if (a.state != SimAgentContext.LIVE) {
+                return true;
+            }
+            setBusy(a, work > 0);
+            long next = work > 0 ? end : Long.MAX_VALUE;
+            if (a.wakeAt != Long.MAX_VALUE) {
+                next = Math.min(next, Math.max(a.wakeAt, end));
+            }
+            if (next == Long.MAX_VALUE) {
+                return true;
+            }
+            if (next == end && end <= inlineLimit && (!hasEvents() || end < nextTime())) {
+                // the re-run would be the very next event (a fresh sequence number loses every tie):
+                // run it here and spare the queue, with the same outcome
+                t = end;
+                NOW.setOpaque(this, t);
+                events++;
+                continue;
+            }
+            schedule(a, next);
             return true;
         }
-        setBusy(a, work > 0);
-        long next = work > 0 ? end : Long.MAX_VALUE;
-        if (a.wakeAt != Long.MAX_VALUE) {
-            next = Math.min(next, Math.max(a.wakeAt, end));
-        }
-        if (next != Long.MAX_VALUE) {
-            schedule(a, next);
-        }
-        return true;
     }
 
     /**
@@ -606,7 +622,17 @@ public final class Simulation {
         a.enqueue(m);
         queued++;
         if (a.state == SimAgentContext.LIVE) {
-            schedule(a, Math.max(t, coreFree[a.coreIndex]));
+            long start = Math.max(t, coreFree[a.coreIndex]);
+            if (start == t && t <= inlineLimit && (!hasEvents() || t < nextTime())) {
+                // the receiver's run would be the very next event: run it here. Any entry it has in the
+                // run queue is a later wake-up, which its cycle re-derives from wakeAt.
+                runs.remove(a.index);
+                if (runAgent(a, t)) {
+                    events++;
+                }
+            } else {
+                schedule(a, start);
+            }
         }
     }
 
