@@ -230,9 +230,13 @@ public final class IndicatorCells implements Indicators {
             if (p == root) {
                 return;
             }
-            d = moved(old, d, phase[x * INDICATORS + indicator], shiftOf(p, indicator));
-            if (d == 0) {
-                return;
+            int shift = shiftOf(p, indicator);
+            if (shift != 0) {
+                // Quantum 1 passes d on unchanged: no phase to read.
+                d = moved(old, d, phase[x * INDICATORS + indicator], shift);
+                if (d == 0) {
+                    return;
+                }
             }
             x = p;
         }
@@ -492,7 +496,10 @@ public final class IndicatorCells implements Indicators {
         return 1L << countShift[checkNode(node)];
     }
 
-    /** @param node a node @return the quantum for free pages */
+    /**
+     * @param node a node
+     * @return the quantum for free pages
+     */
     public long pageQuantum(int node) {
         return 1L << pageShift[checkNode(node)];
     }
