@@ -244,12 +244,10 @@ public final class IndicatorCells implements Indicators {
 
     // ---------------------------------------------------------------- events
 
-    /** @return the first core index of a cluster */
-    public int firstCore(int cluster) {
-        return firstCore[cluster];
-    }
-
-    /** @return the cluster index of a core */
+    /**
+     * @param core a core index
+     * @return the cluster index of that core
+     */
     public int clusterOfCore(int core) {
         return clusterOfCore[core];
     }
@@ -279,6 +277,8 @@ public final class IndicatorCells implements Indicators {
      * @return the bank's free blocks of that order before the add
      */
     public long addBlocks(int cluster, int order, long delta) {
+        // Linearisation point of the bank's exact block count; pages follow in a second getAndAdd,
+        // so a reader may briefly see one without the other.
         long old = add(banks, bankCell(cluster, 1 + order), delta);
         addToStream(cluster, BLOCKS_FIRST + order, delta);
         long pages = delta << order;
@@ -291,8 +291,8 @@ public final class IndicatorCells implements Indicators {
     }
 
     /**
-     * Makes every stream equal the exact sum of its leaves and centres every phase, so each stream
-     * is again within its slack. Bottom-up, one pass over the nodes. <b>Needs quiescence</b>: an
+     * Makes every stream equal the exact sum of its leaves and resets every phase for its rounding
+     * direction, so each stream is again within its slack. Bottom-up, one pass over the nodes. <b>Needs quiescence</b>: an
      * update running at the same time may be lost from the inner nodes (never from the exact leaf
      * sources), until the next quiescent flush.
      */
