@@ -262,12 +262,44 @@ public final class IndicatorCells implements Indicators {
         // Linearisation point of the core's exact count; the order of same-core events.
         long old = add(cores, coreCell(core), delta);
         int leaf = clusterOfCore[core];
-        addToStream(leaf, THREADS, delta);
         long j = delta > 0 ? old + 1 : old;
         if (j >= 1 && j <= SATURATION_LEVELS) {
-            addToStream(leaf, SAT_FIRST + (int) j - 1, delta);
+            addThreadStreams(leaf, SAT_FIRST + (int) j - 1, delta);
+        } else {
+            addToStream(leaf, THREADS, delta);
         }
         return old;
+    }
+
+    /**
+     * {@link #addToStream} for the thread count and one saturation level at once: one climb, the
+     * two adds of a level on neighbouring cells of the same row. Each indicator stops climbing
+     * where its own change stops crossing quanta; the climb stops when both have.
+     */
+    private void addThreadStreams(int node, int saturation, long delta) {
+        int x = node;
+        long threads = delta;
+        long saturated = delta;
+        while (x != root) {
+            int p = parent[x];
+            int s = slot[x];
+            // Two linearisation points, one per indicator, as in addToStream.
+            long oldThreads = threads != 0 ? add(rows, cell(p, THREADS, s), threads) : 0;
+            long oldSaturated = saturated != 0 ? add(rows, cell(p, saturation, s), saturated) : 0;
+            if (p == root) {
+                return;
+            }
+            int shift = countShift[p];
+            if (shift != 0) {
+                int base = x * INDICATORS;
+                threads = threads != 0 ? moved(oldThreads, threads, phase[base + THREADS], shift) : 0;
+                saturated = saturated != 0 ? moved(oldSaturated, saturated, phase[base + saturation], shift) : 0;
+                if ((threads | saturated) == 0) {
+                    return;
+                }
+            }
+            x = p;
+        }
     }
 
     /**
