@@ -34,7 +34,10 @@ import java.lang.invoke.VarHandle;
  * <pre>
  * rows (inner nodes), one row per node, ROW_STRIDE longs apart (&gt; one cache line of gap):
  *   [ THREADS c0 c1 c2 c3 | SAT1 c0..c3 | ... | SAT16 c0..c3 | PAGES c0..c3 | BLOCKS0 c0..c3 | ... | BLOCKS10 c0..c3 | pad ]
- * cores: one long per core, CORE_STRIDE longs apart (one cache line each)
+ * cores: one long per core, the cores of a cluster side by side, CLUSTER_GAP longs between clusters
+ *        (a cluster's cores share their lines: the threaded engine drives a cluster's cores from
+ *        one host thread and TSAR's cores share their cluster's L2, so this costs little false
+ *        sharing, and the final select of a placement reads one line; clusters never share one)
  * banks: [ pages | blocks0 .. blocks10 | pad ] per cluster, BANK_STRIDE longs apart
  * </pre>
  *
@@ -55,7 +58,7 @@ public final class IndicatorCells implements Indicators {
     static final int INDICATORS = BLOCKS_FIRST + MAX_ORDER + 1;
 
     private static final int ROW_STRIDE = INDICATORS * TreeArrays.ARITY + 12;
-    private static final int CORE_STRIDE = 8;
+    private static final int CLUSTER_GAP = 8;
     private static final int BANK_STRIDE = 24;
     private static final int PAD = 16;
 
@@ -112,7 +115,7 @@ public final class IndicatorCells implements Indicators {
         }
         int n = tree.nodeCount();
         this.rows = new long[PAD + Math.max(0, n - leafCount) * ROW_STRIDE + PAD];
-        this.cores = new long[PAD + topology.coreCount() * CORE_STRIDE + PAD];
+        this.cores = new long[PAD + topology.coreCount() + leafCount * CLUSTER_GAP + PAD];
         this.banks = new long[PAD + leafCount * BANK_STRIDE + PAD];
         this.countShift = new int[n];
         this.pageShift = new int[n];
@@ -192,8 +195,8 @@ public final class IndicatorCells implements Indicators {
         return PAD + (parentNode - leafCount) * ROW_STRIDE + indicator * TreeArrays.ARITY + childSlot;
     }
 
-    private static int coreCell(int core) {
-        return PAD + core * CORE_STRIDE;
+    private int coreCell(int core) {
+        return PAD + core + clusterOfCore[core] * CLUSTER_GAP;
     }
 
     private static int bankCell(int cluster, int field) {
