@@ -158,6 +158,11 @@ public final class Placement {
     /**
      * The nearest cluster with a free block of at least {@code order} and its watermark kept.
      *
+     * @param origin    the origin cluster
+     * @param radius    the highest level searched
+     * @param order     the smallest block order that serves
+     * @param pages     the pages the caller means to take
+     * @param watermark free pages each cluster must keep, by cluster index
      * @return the cluster index, or -1
      */
     public int findMemory(int origin, int radius, int order, long pages, long[] watermark) {
