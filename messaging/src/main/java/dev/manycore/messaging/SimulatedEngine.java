@@ -1,5 +1,6 @@
 package dev.manycore.messaging;
 
+import dev.manycore.messaging.internal.sim.ProgramAgent;
 import dev.manycore.messaging.internal.sim.ServiceTimes;
 import dev.manycore.messaging.internal.sim.Simulation;
 import dev.manycore.numa.CoreId;
@@ -61,11 +62,12 @@ import java.util.function.ToLongFunction;
  * between runs, or from agents and {@link #at scripted actions} during runs, and when agents use
  * only their context and seeded randomness ({@link #seedFor(Address)}). Agents must not block:
  * code that waits on a lock, a future completed by another thread or a sleep would stop virtual
- * time. User programs with blocking system calls therefore do not run here as host threads; the
- * design for them (one virtual thread at a time, handing control back to the engine at every
- * system call, virtual time advanced only by declared compute) is in {@code docs} of the
- * simulation package and needs no more of this engine than an agent that resumes the program, so
- * until the kernel hosts it, blocking calls are refused by the kernel on this engine.
+ * time. User programs with blocking system calls run in virtual time through
+ * {@link #spawnProgram}: one thread at a time, control handed back to the engine at every blocking
+ * call of their {@link ProgramContext}, virtual time advanced only by what they declare; a program
+ * that blocks anywhere else is stopped by a host-time watchdog with an error that says so. User
+ * threads of the host (a test's main thread waiting on a future) must not wait for agents while the
+ * engine is not running: drive the engine instead.
  *
  * <p>{@link #shutdown()} calls {@link Agent#onClose()} of live agents and reports what was accepted
  * and never received; crashed agents' losses are in {@link #report()}.
@@ -77,6 +79,7 @@ public final class SimulatedEngine implements Engine {
     private final long seed;
     private final Simulation sim;
     private final Clock clock;
+    private final long programHandOffNanos;
     private boolean started;
     private boolean running;
     private long hostNanos;
@@ -92,6 +95,7 @@ public final class SimulatedEngine implements Engine {
         this.sim = new Simulation(topology, costModel, b.resolver, new ServiceTimes(defaultService, b.serviceTimes),
                 b.mailboxCapacity, b.channelCapacity, b.checked, b.dutyCycleNanos, b.sendNanos, channelFixed);
         this.clock = sim::now;
+        this.programHandOffNanos = b.programHandOffMillis * 1_000_000;
     }
 
     /**
@@ -175,6 +179,23 @@ public final class SimulatedEngine implements Engine {
             return SendStatus.CLOSED;
         }
         return sim.inject(from, to, payload, correlationId);
+    }
+
+    /**
+     * Places a user program written with blocking calls, run in virtual time: one thread at a
+     * time, control handed to the engine at every blocking call (see {@link ProgramContext} for the
+     * design and the rules). The program starts at the current virtual time when the engine runs.
+     *
+     * @param core    a core of the topology
+     * @param program the program
+     * @return the address of the program's mailbox
+     * @throws IllegalArgumentException if the core is not in the topology
+     * @throws IllegalStateException    if the engine is shut down or the core crashed
+     */
+    public synchronized Address spawnProgram(CoreId core, BlockingProgram program) {
+        Objects.requireNonNull(program, "program is null");
+        long handOff = programHandOffNanos;
+        return spawn(core, ctx -> new ProgramAgent(ctx, program, handOff));
     }
 
     /** Marks the engine started; runs start it too. Idempotent. */
@@ -389,6 +410,7 @@ public final class SimulatedEngine implements Engine {
         private double channelFixedNanos = -1;
         private long defaultServiceNanos = -1;
         private final Map<Class<?>, Object> serviceTimes = new LinkedHashMap<>();
+        private long programHandOffMillis = 10_000;
 
         private Builder(Topology topology) {
             this.topology = topology;
@@ -528,6 +550,20 @@ public final class SimulatedEngine implements Engine {
             Objects.requireNonNull(nanos, "service time function is null");
             serviceTimes.put(Objects.requireNonNull(type, "type is null"),
                     (ToLongFunction<Object>) payload -> nanos.applyAsLong(type.cast(payload)));
+            return this;
+        }
+
+        /**
+         * @param millis host time the engine waits for a {@link BlockingProgram} to reach its next
+         *               blocking call before it stops it and crashes its agent, 1 or more (default 10 s)
+         * @return this builder
+         */
+        public Builder programHandOffTimeoutMillis(long millis) {
+            if (millis < 1 || millis > 86_400_000) {
+                throw new IllegalArgumentException("program hand-off timeout " + millis
+                        + " ms is out of range: 1 ms to one day");
+            }
+            this.programHandOffMillis = millis;
             return this;
         }
 

@@ -861,6 +861,16 @@ public final class Simulation {
         return -1;
     }
 
+    /**
+     * Crashes an agent from inside the engine (a program that broke the hand-off rules), as a
+     * {@code CrashAgent} fault would.
+     *
+     * @param a the agent
+     */
+    void crashAgent(SimAgentContext a) {
+        crash(a);
+    }
+
     private void crash(SimAgentContext a) {
         if (a.state >= SimAgentContext.CRASHED) {
             return;

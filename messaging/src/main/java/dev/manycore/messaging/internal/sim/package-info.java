@@ -1,0 +1,46 @@
+/**
+ * The simulated engine's implementation (issue 8; ARCHITECTURE.md "Engine ... Simulated"). The
+ * public face is {@link dev.manycore.messaging.SimulatedEngine}; this package holds its design.
+ *
+ * <h2>Event representation</h2>
+ * <ul>
+ *   <li>{@link dev.manycore.messaging.internal.sim.EventQueue}: message deliveries, agent starts,
+ *       fault transitions and scripted actions in a 4-ary min-heap over primitive arrays
+ *       ({@code long time, long seq, int ref}: 20 bytes a slot, no object per event). A delivery's
+ *       message lives in the simulation's message table, a struct of arrays with a free list
+ *       (payload, sender, correlation, send time, receiver, origin, channel: 36 bytes a slot plus
+ *       the payload object). An {@link dev.manycore.messaging.Envelope} is made only when the
+ *       message is handed to its receiver.</li>
+ *   <li>{@link dev.manycore.messaging.internal.sim.RunQueue}: when each agent runs next, at most one
+ *       entry per agent, with decrease-key; a re-armed timer moves the entry instead of leaving a
+ *       dead event behind. Ties between the two queues are broken by one shared sequence counter.</li>
+ *   <li>When the next event would be the run of the agent that a delivery just reached, or the
+ *       re-run of an agent that reported work, it is run in place without touching either queue;
+ *       the order of events is unchanged (the pinned trace hash of {@code DeterminismTest} checks
+ *       that).</li>
+ * </ul>
+ *
+ * <h2>Determinism</h2>
+ * One host thread; events in (time, sequence) order; sequence numbers in scheduling order; agents
+ * and their routes in arrays indexed by mailbox number; no identity hash codes, host clocks or
+ * unseeded randomness on any path that decides an order. The trace hash folds, in order, every
+ * hand-over (time, sender, receiver, payload class name, correlation id) and every fault
+ * transition, with machine-independent codes. Host time is read only for
+ * {@link dev.manycore.messaging.SimulationReport#hostNanos()} and the program hand-off watchdog.
+ *
+ * <h2>Fault semantics (never a silent drop)</h2>
+ * A crash closes the mailbox: sends answer CLOSED; what was queued or in flight to it is counted,
+ * per address, as lost to the crash (DELIVERED promises delivery "unless the mailbox closes
+ * first"). A held-full mailbox answers FULL. A partition answers CLOSED for sends across it and
+ * holds messages already in flight across it until it heals, then delivers them in order. A link
+ * delay adds latency to messages sent while it lasts, never reordering a sender.
+ *
+ * <h2>Blocking user programs</h2>
+ * {@link dev.manycore.messaging.internal.sim.ProgramAgent} runs a
+ * {@link dev.manycore.messaging.BlockingProgram} on a virtual thread that alternates strictly with
+ * the engine thread: the program runs inside its agent's duty cycle until its next blocking call,
+ * which returns control to the engine; a matching reply, a message or a deadline in virtual time
+ * hands control back. Virtual time moves only by declared compute, sends and service times. The
+ * kernel's {@code Syscalls} can be layered on {@link dev.manycore.messaging.ProgramContext}.
+ */
+package dev.manycore.messaging.internal.sim;
