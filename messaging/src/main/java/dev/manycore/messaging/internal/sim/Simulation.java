@@ -44,8 +44,8 @@ import java.util.Set;
  *     START a     agent a's factory runs, then its first duty cycle
  *     FAULT_BEGIN f / FAULT_END f, ACTION x: scripted faults and actions
  *
- *   message table (struct of arrays, slots recycled through a free list)
- *     payload | sender | correlation | sendTime | to (agent) | origin (cluster &lt;&lt; 12 | hops, bit 30 held) | channel route
+ *   a DELIVER's message lives in the MessageTable (struct of arrays, free list); link delays and
+ *   partitions in NetworkFaults
  * </pre>
  *
  * <p><b>Time.</b> A duty cycle runs atomically, in host order, at its start time {@code t}: the
@@ -75,8 +75,6 @@ public final class Simulation {
     static final int ACTION = 5;
     private static final int KIND_BITS = 3;
     private static final int KIND_MASK = 7;
-    private static final int HOPS_MASK = 0xFFF;
-    private static final int HELD = 1 << 30;
 
     private static final VarHandle NOW;
 
@@ -109,25 +107,11 @@ public final class Simulation {
     private SimAgentContext[] agents = new SimAgentContext[64];
     private int agentCount;
 
-    private Object[] mPayload = new Object[1024];
-    private Address[] mSender = new Address[1024];
-    private long[] mCorrelation = new long[1024];
-    private long[] mSendTime = new long[1024];
-    private int[] mTo = new int[1024];
-    private int[] mOrigin = new int[1024];
-    private SimRoute[] mChannel = new SimRoute[1024];
-    private int[] freeMessages = new int[1024];
-    private int freeCount;
-    private int messageHighWater;
+    private final MessageTable messages = new MessageTable(Integer.MAX_VALUE >>> KIND_BITS);
 
     private final List<Fault> faults = new ArrayList<>();
     private final List<int[]> faultGroups = new ArrayList<>();
-    private long[] linkExtra;
-    private int linkDelays;
-    private int[][] cutGroups = new int[4][];
-    private long[] cutEnds = new long[4];
-    private int[] cutFaults = new int[4];
-    private int cutCount;
+    private final NetworkFaults network;
 
     private Runnable[] actions = new Runnable[16];
     private int[] freeActions = new int[16];
@@ -188,6 +172,7 @@ public final class Simulation {
         int[] all = new int[clusters];
         Arrays.setAll(all, i -> i);
         this.stripe = new TrafficStripe(clusters, all);
+        this.network = new NetworkFaults(clusters);
         this.coreFree = new long[topology.coreCount()];
         this.coreCrashed = new boolean[topology.coreCount()];
         this.nameCaches = new NameCache[topology.coreCount()];
@@ -491,7 +476,7 @@ public final class Simulation {
             refusedClosed++;
             return SendStatus.CLOSED;
         }
-        if (cutCount > 0 && cutEnd(from.cluster, d.cluster) >= 0) {
+        if (network.cuts > 0 && network.cutEnd(from.cluster, d.cluster) >= 0) {
             refusedClosed++;
             return SendStatus.CLOSED;
         }
@@ -535,14 +520,14 @@ public final class Simulation {
         long sendTime = timeOf(from);
         int bytes = route.size(payload, this);
         long arrival = sendTime + (route.channelOpen ? route.channelLatency() : route.mailboxLatency());
-        if (linkDelays > 0) {
-            arrival += linkExtra[from.cluster * clusters + route.toCluster];
+        if (network.linkDelays > 0) {
+            arrival += network.extra(from.cluster, route.toCluster);
         }
         if (arrival < route.lastArrival) {
             arrival = route.lastArrival;
         }
         route.lastArrival = arrival;
-        int m = newMessage(payload, from.address, correlationId, sendTime, route.destination.index,
+        int m = messages.add(payload, from.address, correlationId, sendTime, route.destination.index,
                 from.cluster << 12 | route.hops, route.channelOpen ? route : null);
         queue.push(arrival, m << KIND_BITS | DELIVER);
         inFlight++;
@@ -566,7 +551,7 @@ public final class Simulation {
         }
         int fromCluster = topology.clusterOf(from.core()).index();
         SimAgentContext d = agentAt(to);
-        if (d == null || d.state >= SimAgentContext.CRASHED || (cutCount > 0 && cutEnd(fromCluster, d.cluster) >= 0)) {
+        if (d == null || d.state >= SimAgentContext.CRASHED || (network.cuts > 0 && network.cutEnd(fromCluster, d.cluster) >= 0)) {
             refusedClosed++;
             return SendStatus.CLOSED;
         }
@@ -580,8 +565,8 @@ public final class Simulation {
         d.reserved++;
         int hops = topology.distance(topology.cluster(fromCluster), topology.cluster(d.cluster));
         long arrival = now + costModel.messageLatency(hops, PayloadSize.bytes(payload));
-        if (linkDelays > 0) {
-            arrival += linkExtra[fromCluster * clusters + d.cluster];
+        if (network.linkDelays > 0) {
+            arrival += network.extra(fromCluster, d.cluster);
         }
         InjectOrigin origin = new InjectOrigin(from, d.index);
         Long last = injectArrivals.get(origin);
@@ -589,7 +574,7 @@ public final class Simulation {
             arrival = last;
         }
         injectArrivals.put(origin, arrival);
-        int m = newMessage(payload, from, correlationId, now, d.index, fromCluster << 12 | hops, null);
+        int m = messages.add(payload, from, correlationId, now, d.index, fromCluster << 12 | hops, null);
         queue.push(arrival, m << KIND_BITS | DELIVER);
         inFlight++;
         sent++;
@@ -601,17 +586,17 @@ public final class Simulation {
 
     private void deliver(int m, long t) {
         inFlight--;
-        SimAgentContext a = agents[mTo[m]];
+        SimAgentContext a = agents[messages.to[m]];
         if (a.state >= SimAgentContext.CRASHED) {
             lose(a, 1);
-            freeMessage(m);
+            messages.free(m);
             return;
         }
-        if (cutCount > 0) {
-            long heal = cutEnd(mOrigin[m] >>> 12 & 0x3FFFF, a.cluster);
+        if (network.cuts > 0) {
+            long heal = network.cutEnd(messages.fromCluster(m), a.cluster);
             if (heal >= 0) {
-                if ((mOrigin[m] & HELD) == 0) {
-                    mOrigin[m] |= HELD;
+                if ((messages.origin[m] & MessageTable.HELD) == 0) {
+                    messages.origin[m] |= MessageTable.HELD;
                     heldByPartition++;
                 }
                 queue.push(heal, m << KIND_BITS | DELIVER);
@@ -641,18 +626,19 @@ public final class Simulation {
         while (n < limit && a.queueSize > 0) {
             int m = a.dequeue();
             queued--;
-            Object payload = mPayload[m];
-            SimRoute channel = mChannel[m];
+            MessageTable t = messages;
+            Object payload = t.payload[m];
+            SimRoute channel = t.channel[m];
             if (channel != null) {
                 channel.channelUsed--;
             } else {
                 a.reserved--;
             }
-            Address sender = mSender[m];
-            long correlation = mCorrelation[m];
-            long sendTime = mSendTime[m];
-            int hops = mOrigin[m] & HOPS_MASK;
-            freeMessage(m);
+            Address sender = t.sender[m];
+            long correlation = t.correlation[m];
+            long sendTime = t.sendTime[m];
+            int hops = t.origin[m] & MessageTable.HOPS_MASK;
+            t.free(m);
             if (payload instanceof NameInvalidation invalidation) {
                 a.nameCache.invalidate(invalidation.name(), invalidation.version());
                 continue;
@@ -671,50 +657,8 @@ public final class Simulation {
         return n;
     }
 
-    private int newMessage(Object payload, Address sender, long correlation, long sendTime, int to, int origin,
-                           SimRoute channel) {
-        int m;
-        if (freeCount > 0) {
-            m = freeMessages[--freeCount];
-        } else {
-            if (messageHighWater == mPayload.length) {
-                growMessages();
-            }
-            m = messageHighWater++;
-        }
-        mPayload[m] = payload;
-        mSender[m] = sender;
-        mCorrelation[m] = correlation;
-        mSendTime[m] = sendTime;
-        mTo[m] = to;
-        mOrigin[m] = origin;
-        mChannel[m] = channel;
-        return m;
-    }
 
-    private void freeMessage(int m) {
-        mPayload[m] = null;
-        mSender[m] = null;
-        mChannel[m] = null;
-        if (freeCount == freeMessages.length) {
-            freeMessages = Arrays.copyOf(freeMessages, freeCount * 2);
-        }
-        freeMessages[freeCount++] = m;
-    }
 
-    private void growMessages() {
-        int n = mPayload.length * 2;
-        if (n > (Integer.MAX_VALUE >>> KIND_BITS)) {
-            throw new IllegalStateException("more than " + mPayload.length + " messages in flight: the simulation is out of message slots");
-        }
-        mPayload = Arrays.copyOf(mPayload, n);
-        mSender = Arrays.copyOf(mSender, n);
-        mCorrelation = Arrays.copyOf(mCorrelation, n);
-        mSendTime = Arrays.copyOf(mSendTime, n);
-        mTo = Arrays.copyOf(mTo, n);
-        mOrigin = Arrays.copyOf(mOrigin, n);
-        mChannel = Arrays.copyOf(mChannel, n);
-    }
 
     long mailboxLatency(int hops, int bytes) {
         return costModel.messageLatency(hops, bytes);
@@ -784,9 +728,9 @@ public final class Simulation {
                     }
                 }
             }
-            case Fault.DelayLink d -> addLinkDelay(d, d.extraNanos());
+            case Fault.DelayLink d -> network.addLinkDelay(d.a().index(), d.b().index(), d.extraNanos());
             case Fault.HoldMailboxFull h -> agentAt(h.agent()).heldFull++;
-            case Fault.Partition p -> addCut(index, faultGroups.get(index), saturatedEnd(p));
+            case Fault.Partition p -> network.addCut(index, faultGroups.get(index), saturatedEnd(p));
         }
         faultTransitions++;
         traceHash = TraceHash.mix(TraceHash.mix(traceHash, t), 1L << 40 | index);
@@ -799,9 +743,9 @@ public final class Simulation {
     private void endFault(int index, long t) {
         pendingScripted--;
         switch (faults.get(index)) {
-            case Fault.DelayLink d -> addLinkDelay(d, -d.extraNanos());
+            case Fault.DelayLink d -> network.addLinkDelay(d.a().index(), d.b().index(), -d.extraNanos());
             case Fault.HoldMailboxFull h -> agentAt(h.agent()).heldFull--;
-            case Fault.Partition p -> removeCut(index);
+            case Fault.Partition p -> network.removeCut(index);
             default -> throw new IllegalStateException("fault " + faults.get(index) + " has no end");
         }
         faultTransitions++;
@@ -813,53 +757,9 @@ public final class Simulation {
         return end < 0 ? Long.MAX_VALUE : end;
     }
 
-    private void addLinkDelay(Fault.DelayLink d, long extra) {
-        if (linkExtra == null) {
-            linkExtra = new long[clusters * clusters];
-        }
-        int a = d.a().index();
-        int b = d.b().index();
-        linkExtra[a * clusters + b] += extra;
-        if (a != b) {
-            linkExtra[b * clusters + a] += extra;
-        }
-        linkDelays += extra > 0 ? 1 : -1;
-    }
 
-    private void addCut(int fault, int[] groups, long end) {
-        if (cutCount == cutGroups.length) {
-            cutGroups = Arrays.copyOf(cutGroups, cutCount * 2);
-            cutEnds = Arrays.copyOf(cutEnds, cutCount * 2);
-            cutFaults = Arrays.copyOf(cutFaults, cutCount * 2);
-        }
-        cutGroups[cutCount] = groups;
-        cutEnds[cutCount] = end;
-        cutFaults[cutCount++] = fault;
-    }
 
-    private void removeCut(int fault) {
-        for (int i = 0; i < cutCount; i++) {
-            if (cutFaults[i] == fault) {
-                cutCount--;
-                cutGroups[i] = cutGroups[cutCount];
-                cutEnds[i] = cutEnds[cutCount];
-                cutFaults[i] = cutFaults[cutCount];
-                cutGroups[cutCount] = null;
-                return;
-            }
-        }
-    }
 
-    /** @return the end of a partition that cuts the pair now, or -1 when they are connected */
-    private long cutEnd(int fromCluster, int toCluster) {
-        for (int i = 0; i < cutCount; i++) {
-            int[] g = cutGroups[i];
-            if (g[fromCluster] != g[toCluster]) {
-                return cutEnds[i];
-            }
-        }
-        return -1;
-    }
 
     /**
      * Crashes an agent from inside the engine (a program that broke the hand-off rules), as a
@@ -879,7 +779,7 @@ public final class Simulation {
         setBusy(a, false);
         int lost = a.queueSize;
         while (a.queueSize > 0) {
-            freeMessage(a.dequeue());
+            messages.free(a.dequeue());
         }
         queued -= lost;
         a.reserved = 0;
@@ -986,14 +886,14 @@ public final class Simulation {
             queue.removeFirst();
             if ((ref & KIND_MASK) == DELIVER) {
                 int m = ref >>> KIND_BITS;
-                SimAgentContext a = agents[mTo[m]];
+                SimAgentContext a = agents[messages.to[m]];
                 inFlight--;
                 if (a.state >= SimAgentContext.CRASHED) {
                     lose(a, 1);
                 } else {
                     undelivered.merge(a.address, 1L, Long::sum);
                 }
-                freeMessage(m);
+                messages.free(m);
             }
         }
         for (int i = 0; i < agentCount; i++) {
@@ -1002,7 +902,7 @@ public final class Simulation {
                 undelivered.merge(a.address, (long) a.queueSize, Long::sum);
                 queued -= a.queueSize;
                 while (a.queueSize > 0) {
-                    freeMessage(a.dequeue());
+                    messages.free(a.dequeue());
                 }
             }
             if (a.state < SimAgentContext.CRASHED) {
