@@ -40,15 +40,16 @@ public final class SimulatorSpeedStudy {
     private SimulatorSpeedStudy() {
     }
 
-    record Ping(long n) {
+    /** The request of the studies. @param n its number */
+    public record Ping(long n) {
     }
 
     /** An echo server that keeps nothing. */
-    static final class Echo implements Agent {
+    public static final class Echo implements Agent {
         private final AgentContext ctx;
         private final MessageHandler<Object> handler;
 
-        Echo(AgentContext ctx) {
+        public Echo(AgentContext ctx) {
             this.ctx = ctx;
             this.handler = e -> ctx.send(e.sender(), e.payload(), e.correlationId());
         }

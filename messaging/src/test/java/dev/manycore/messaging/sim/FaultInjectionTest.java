@@ -224,9 +224,19 @@ class FaultInjectionTest {
         assertTrue(a.faults().stream().map(Object::getClass).distinct().count() == 5, "every kind is drawn");
     }
 
+    /**
+     * 200 seeds of random faults under request/echo traffic (-Dsim.seeds=N for more; -Dsim.seed=S
+     * replays one): every accepted message is handed over or counted as lost to a crash.
+     */
     @Test
     void randomFaultsNeverLoseAMessageSilently() {
-        for (long seed = 1; seed <= 20; seed++) {
+        long only = Long.getLong("sim.seed", -1);
+        long first = only >= 0 ? only : 1;
+        long last = only >= 0 ? only : Long.getLong("sim.seeds", 200);
+        for (long seed = first; seed <= last; seed++) {
+            String replay = "seed " + seed + "; replay: ./mvnw -pl messaging -am verify -Djcstress.skip=true "
+                    + "-Dtest='FaultInjectionTest#randomFaultsNeverLoseAMessageSilently' "
+                    + "-Dsurefire.failIfNoSpecifiedTests=false -Dsim.seed=" + seed;
             try (SimulatedEngine engine = SimulatedEngine.builder(MESH).seed(seed).mailboxCapacity(8).build()) {
                 List<Address> servers = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
@@ -246,11 +256,11 @@ class FaultInjectionTest {
                 long accepted = clients.stream().flatMap(s -> s.get().statuses.stream())
                         .filter(SendStatus::isDelivered).count();
                 long echoed = clients.stream().mapToLong(s -> s.get().seen.size()).sum();
-                assertTrue(accepted > 0 && r.faultTransitions() > 0, "seed " + seed);
+                assertTrue(accepted > 0 && r.faultTransitions() > 0, replay);
                 // every accepted message (request or echo) was handed over or counted as lost to a crash
-                assertEquals(0, r.inFlight() + r.queued(), "seed " + seed);
-                assertEquals(r.sent(), r.received() + r.lostToCrash(), "seed " + seed);
-                assertTrue(echoed <= accepted, "seed " + seed + ": an echo answers one accepted request");
+                assertEquals(0, r.inFlight() + r.queued(), replay);
+                assertEquals(r.sent(), r.received() + r.lostToCrash(), replay);
+                assertTrue(echoed <= accepted, replay + ": an echo answers one accepted request");
             }
         }
     }
