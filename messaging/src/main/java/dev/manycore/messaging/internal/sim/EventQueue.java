@@ -9,8 +9,9 @@ import java.util.Arrays;
  * influence of caches on the performance of heaps", 1996, for why d = 4 beats a binary heap).
  *
  * <pre>
- *   slot i:  times[i] (long)  seqs[i] (long)  refs[i] (int: payload index &lt;&lt; 3 | kind)
- *   children of i: 4i+1 .. 4i+4;  parent of i: (i-1) / 4
+ *   slot i:  keys[2i] time (long), keys[2i+1] sequence (long), refs[i] (int: payload index &lt;&lt; 3 | kind)
+ *   children of i: 4i+1 .. 4i+4 (their keys: 64 contiguous bytes, one cache line when aligned);
+ *   parent of i: (i-1) / 4
  * </pre>
  *
  * <p>The sequence number is assigned at {@link #push} from a counter, so two events of one time
@@ -21,8 +22,7 @@ import java.util.Arrays;
  */
 public final class EventQueue {
 
-    private long[] times;
-    private long[] seqs;
+    private long[] keys;
     private int[] refs;
     private int size;
     private long nextSeq;
@@ -35,8 +35,7 @@ public final class EventQueue {
         if (initialCapacity < 1) {
             throw new IllegalArgumentException("initial capacity " + initialCapacity + " is not positive");
         }
-        times = new long[initialCapacity];
-        seqs = new long[initialCapacity];
+        keys = new long[2 * initialCapacity];
         refs = new int[initialCapacity];
     }
 
@@ -47,11 +46,30 @@ public final class EventQueue {
      * @param ref  the event's reference (kind and payload index), opaque to the queue
      */
     public void push(long time, int ref) {
-        if (size == times.length) {
+        if (size == refs.length) {
             grow();
         }
         long seq = nextSeq++;
-        pushWithSeq(time, seq, ref);
+        int i = size++;
+        if (size > peak) {
+            peak = size;
+        }
+        long[] k = keys;
+        int[] r = refs;
+        while (i > 0) {
+            int parent = (i - 1) >>> 2;
+            long pt = k[2 * parent];
+            if (pt < time || (pt == time && k[2 * parent + 1] < seq)) {
+                break;
+            }
+            k[2 * i] = pt;
+            k[2 * i + 1] = k[2 * parent + 1];
+            r[i] = r[parent];
+            i = parent;
+        }
+        k[2 * i] = time;
+        k[2 * i + 1] = seq;
+        r[i] = ref;
     }
 
     /** @return a fresh sequence number for an event kept in another queue (ties are broken across both) */
@@ -61,31 +79,7 @@ public final class EventQueue {
 
     /** @return the sequence number of the earliest event; only when not empty */
     long peekSeq() {
-        return seqs[0];
-    }
-
-    private void pushWithSeq(long time, long seq, int ref) {
-        int i = size++;
-        if (size > peak) {
-            peak = size;
-        }
-        long[] t = times;
-        long[] s = seqs;
-        int[] r = refs;
-        while (i > 0) {
-            int parent = (i - 1) >>> 2;
-            long pt = t[parent];
-            if (pt < time || (pt == time && s[parent] < seq)) {
-                break;
-            }
-            t[i] = pt;
-            s[i] = s[parent];
-            r[i] = r[parent];
-            i = parent;
-        }
-        t[i] = time;
-        s[i] = seq;
-        r[i] = ref;
+        return keys[1];
     }
 
     /** @return true when no event is pending */
@@ -105,7 +99,7 @@ public final class EventQueue {
 
     /** @return the time of the earliest event; only when not empty */
     public long peekTime() {
-        return times[0];
+        return keys[0];
     }
 
     /** @return the reference of the earliest event; only when not empty */
@@ -119,11 +113,10 @@ public final class EventQueue {
         if (n == 0) {
             return;
         }
-        long[] t = times;
-        long[] s = seqs;
+        long[] k = keys;
         int[] r = refs;
-        long time = t[n];
-        long seq = s[n];
+        long time = k[2 * n];
+        long seq = k[2 * n + 1];
         int ref = r[n];
         int i = 0;
         while (true) {
@@ -132,27 +125,26 @@ public final class EventQueue {
                 break;
             }
             int best = first;
-            long bt = t[first];
-            long bs = s[first];
+            long bt = k[2 * first];
             int last = Math.min(first + 4, n);
             for (int c = first + 1; c < last; c++) {
-                long ct = t[c];
-                if (ct < bt || (ct == bt && s[c] < bs)) {
+                long ct = k[2 * c];
+                if (ct < bt || (ct == bt && k[2 * c + 1] < k[2 * best + 1])) {
                     best = c;
                     bt = ct;
-                    bs = s[c];
                 }
             }
+            long bs = k[2 * best + 1];
             if (time < bt || (time == bt && seq < bs)) {
                 break;
             }
-            t[i] = bt;
-            s[i] = bs;
+            k[2 * i] = bt;
+            k[2 * i + 1] = bs;
             r[i] = r[best];
             i = best;
         }
-        t[i] = time;
-        s[i] = seq;
+        k[2 * i] = time;
+        k[2 * i + 1] = seq;
         r[i] = ref;
     }
 
@@ -163,16 +155,15 @@ public final class EventQueue {
 
     /** @return the allocated slots */
     public int capacity() {
-        return times.length;
+        return refs.length;
     }
 
     private void grow() {
-        int n = times.length * 2;
-        if (n < 0) {
-            throw new IllegalStateException("event queue cannot grow beyond " + times.length + " events");
+        int n = refs.length * 2;
+        if (n < 0 || 2L * n > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("event queue cannot grow beyond " + refs.length + " events");
         }
-        times = Arrays.copyOf(times, n);
-        seqs = Arrays.copyOf(seqs, n);
+        keys = Arrays.copyOf(keys, 2 * n);
         refs = Arrays.copyOf(refs, n);
     }
 }

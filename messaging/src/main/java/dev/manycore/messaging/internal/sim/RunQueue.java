@@ -120,7 +120,8 @@ final class RunQueue {
     private void siftUp(int i, long time, long seq, int agent) {
         while (i > 0) {
             int parent = (i - 1) >>> 2;
-            if (!less(time, seq, times[parent], seqs[parent])) {
+            long pt = times[parent];
+            if (pt < time || (pt == time && seqs[parent] < seq)) {
                 break;
             }
             place(i, times[parent], seqs[parent], agents[parent]);
@@ -137,13 +138,16 @@ final class RunQueue {
                 break;
             }
             int best = first;
+            long bt = times[first];
             int last = Math.min(first + 4, n);
             for (int c = first + 1; c < last; c++) {
-                if (less(times[c], seqs[c], times[best], seqs[best])) {
+                long ct = times[c];
+                if (ct < bt || (ct == bt && seqs[c] < seqs[best])) {
                     best = c;
+                    bt = ct;
                 }
             }
-            if (!less(times[best], seqs[best], time, seq)) {
+            if (time < bt || (time == bt && seq < seqs[best])) {
                 break;
             }
             place(i, times[best], seqs[best], agents[best]);
