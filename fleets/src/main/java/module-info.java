@@ -12,5 +12,6 @@ module dev.manycore.fleets {
     requires transitive org.slf4j;
 
     exports dev.manycore.fleets;
+    exports dev.manycore.fleets.names;
 
 }

@@ -143,6 +143,11 @@ public final class FleetMember implements Server, FleetContext {
 
     // ---------------------------------------------------------------- service messages
 
+    /**
+     * Members serve; joining members hold everything until welcomed; departed members forward
+     * client requests ({@link Request}s) to the nearest member and let the service answer its
+     * protocol messages (it knows it is no longer a member).
+     */
     private Object onServiceMessage(Object message, Caller caller) throws Exception {
         switch (status) {
             case BOOTING, JOINING -> {
@@ -150,6 +155,9 @@ public final class FleetMember implements Server, FleetContext {
                 return null;
             }
             case DEPARTED -> {
+                if (!(message instanceof Request<?>)) {
+                    return handleLocally(message, caller);
+                }
                 Address target = nearestLiveMember();
                 if (target == null) {
                     throw new IllegalStateException("fleet " + state.name() + " has no live member to serve "
@@ -159,14 +167,18 @@ public final class FleetMember implements Server, FleetContext {
                 return null;
             }
             default -> {
-                RequestHandler<Object> h = serviceHandlers.find(message.getClass());
-                if (h == null) {
-                    throw new UnsupportedOperationException("fleet " + state.name() + " has no handler for "
-                            + message.getClass().getName());
-                }
-                return h.handle(message, caller);
+                return handleLocally(message, caller);
             }
         }
+    }
+
+    private Object handleLocally(Object message, Caller caller) throws Exception {
+        RequestHandler<Object> h = serviceHandlers.find(message.getClass());
+        if (h == null) {
+            throw new UnsupportedOperationException("fleet " + state.name() + " has no handler for "
+                    + message.getClass().getName());
+        }
+        return h.handle(message, caller);
     }
 
     private Address nearestLiveMember() {
