@@ -327,6 +327,24 @@ class NameServiceTest {
         assertThrows(NamespaceOwnedException.class, () -> a.register(Name.root(), mailbox(1, 1, 1), NameFlags.single()));
     }
 
+    /** @return what each image holds that the first does not, and the reverse */
+    static String difference(List<NameTableImage> images) {
+        StringBuilder sb = new StringBuilder();
+        NameTableImage first = images.getFirst();
+        for (int i = 1; i < images.size(); i++) {
+            NameTableImage other = images.get(i);
+            List<Object> onlyFirst = new ArrayList<>(first.entries());
+            onlyFirst.removeAll(other.entries());
+            List<Object> onlyOther = new ArrayList<>(other.entries());
+            onlyOther.removeAll(first.entries());
+            sb.append("\n replica ").append(i).append(": missing ").append(onlyFirst).append(", extra ").append(onlyOther)
+                    .append(first.claims().equals(other.claims()) ? "" : ", claims differ")
+                    .append(first.versions().equals(other.versions()) ? "" : ", versions differ")
+                    .append(first.redirects().equals(other.redirects()) ? "" : ", redirects differ");
+        }
+        return sb.toString();
+    }
+
     /** Waits (bounded) until every member's image is equal, and returns it. */
     static NameTableImage assertReplicasEqual(NameService service, NameServiceClient client) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
@@ -338,7 +356,7 @@ class NameServiceTest {
                 images.add(client.blocking().image(m));
             }
         } while (new HashSet<>(images).size() > 1 && System.nanoTime() < deadline);
-        assertEquals(1, new HashSet<>(images).size(), "replicas differ: " + images);
+        assertEquals(1, new HashSet<>(images).size(), "replicas differ: " + difference(images));
         assertFalse(images.isEmpty());
         return images.getFirst();
     }
