@@ -40,8 +40,10 @@ import java.util.OptionalInt;
  * to its parent only when its running total crosses a multiple of the parent's quantum {@code q}, a
  * power of two: by default the largest power of two at most {@code cores / 64} of the parent's
  * subtree for thread, saturation and block counts (so levels 1 and 2 of a 4-core-per-cluster mesh
- * are exact), and {@code pages / 512} for free pages. An update is wait-free: at most
- * {@code 2 + levels} getAndAdds, no loop that retries, no lock.
+ * are exact), and {@code pages / 512} for free pages. An update is wait-free: a thread event is at
+ * most {@code 1 + 2 x (levels - 1)} getAndAdds (the core, then the thread count and the one
+ * saturation level that changed, each up to where it stops crossing quanta), a memory event at
+ * most {@code 2 + 2 x (levels - 1)}; no loop that retries, no lock.
  *
  * <p><b>Staleness bound.</b> At quiescence, the value a parent records for a node {@code x} differs
  * from the exact sum of {@code x}'s leaves by at most
@@ -169,17 +171,26 @@ public final class Dqdt {
         return cells.countQuantum(node);
     }
 
-    /** @param node a node @return the quantum with which it passes free-page changes to its parent */
+    /**
+     * @param node a node
+     * @return the quantum with which it passes free-page changes to its parent
+     */
     public long pageQuantum(int node) {
         return cells.pageQuantum(node);
     }
 
-    /** @param core a core of the topology @return its threads, exact */
+    /**
+     * @param core a core of the topology
+     * @return its threads, exact
+     */
     public long threads(CoreId core) {
         return cells.coreThreads(checkCore(core));
     }
 
-    /** @param cluster a cluster of the topology @return its threads, exact */
+    /**
+     * @param cluster a cluster of the topology
+     * @return its threads, exact
+     */
     public long threads(ClusterId cluster) {
         int c = shape.checkCluster(cluster);
         long sum = 0;
@@ -189,7 +200,10 @@ public final class Dqdt {
         return sum;
     }
 
-    /** @param cluster a cluster of the topology @return free page frames of its bank, exact */
+    /**
+     * @param cluster a cluster of the topology
+     * @return free page frames of its bank, exact
+     */
     public long freePages(ClusterId cluster) {
         return cells.clusterFreePages(shape.checkCluster(cluster));
     }
@@ -221,15 +235,8 @@ public final class Dqdt {
      * @throws IllegalArgumentException if the level is out of range
      */
     public String describe(int lowestLevel) {
-        String[] lines = shape.describe(lowestLevel).split("\n");
-        StringBuilder out = new StringBuilder(lines[0]).append('\n');
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
-            int node = Integer.parseInt(line.strip().substring(1, line.strip().indexOf(' ')));
-            out.append(line).append(" | threads ").append(cells.threads(node)).append(", busy ")
-               .append(cells.busyCores(node)).append(", free pages ").append(cells.freePages(node)).append('\n');
-        }
-        return out.toString();
+        return shape.describe(lowestLevel, node -> " | threads " + cells.threads(node) + ", busy " + cells.busyCores(node)
+                + ", free pages " + cells.freePages(node));
     }
 
     @Override
@@ -345,7 +352,12 @@ public final class Dqdt {
 
     // ---------------------------------------------------------------- decisions
 
-    /** @return {@link #placeThread(ClusterId, int)} over the whole machine */
+    /**
+     * {@link #placeThread(ClusterId, int)} over the whole machine.
+     *
+     * @param origin the requester's cluster
+     * @return the core now charged with the thread
+     */
     public Optional<CoreId> placeThread(ClusterId origin) {
         return placeThread(origin, maxRadius());
     }
@@ -373,7 +385,11 @@ public final class Dqdt {
         return core(placement.placeThread(o, radius));
     }
 
-    /** @return {@link #placeProcess(ClusterId, int)} over the whole machine, from the root */
+    /**
+     * {@link #placeProcess(ClusterId, int)} over the whole machine, from the root.
+     *
+     * @return the core now charged with the process's first thread
+     */
     public Optional<CoreId> placeProcess() {
         return core(placement.placeProcess(tree.root()));
     }
@@ -396,7 +412,14 @@ public final class Dqdt {
         return core(placement.placeProcess(tree.ancestor(o, radius)));
     }
 
-    /** @return {@link #findMemory(ClusterId, int, int, int)} over the whole machine */
+    /**
+     * {@link #findMemory(ClusterId, int, int, int)} over the whole machine.
+     *
+     * @param origin the requester's cluster
+     * @param order  the smallest block order that serves, 0 to {@value Indicators#MAX_ORDER}
+     * @param pages  the pages the caller means to take, 1 or more
+     * @return the cluster, or empty when none fits
+     */
     public Optional<ClusterId> findMemory(ClusterId origin, int order, int pages) {
         return findMemory(origin, order, pages, maxRadius());
     }
@@ -425,7 +448,12 @@ public final class Dqdt {
         return c < 0 ? Optional.empty() : Optional.of(topology.cluster(c));
     }
 
-    /** @return {@link #migrationTarget(CoreId, int)} over the whole machine */
+    /**
+     * {@link #migrationTarget(CoreId, int)} over the whole machine.
+     *
+     * @param core the overloaded core
+     * @return the target, or empty
+     */
     public Optional<CoreId> migrationTarget(CoreId core) {
         return migrationTarget(core, maxRadius());
     }

@@ -5,6 +5,8 @@ import dev.manycore.dqdt.internal.TreeBuilder;
 import dev.manycore.numa.ClusterId;
 import dev.manycore.numa.Topology;
 
+import java.util.function.IntFunction;
+
 /**
  * The shape of a DQDT: which nodes exist, their levels, parents, children, subtree sizes and home
  * clusters (ALMOS {@code dqdt.c}, "DQDT shape" in {@code reference/almos-dqdt-notes.md}).
@@ -119,17 +121,26 @@ public final class DqdtShape {
         return tree.topology().cluster(leaf);
     }
 
-    /** @param node a node @return its level, 0 for a leaf */
+    /**
+     * @param node a node
+     * @return its level, 0 for a leaf
+     */
     public int level(int node) {
         return tree.level()[checkNode(node)];
     }
 
-    /** @param node a node @return its parent, or {@code -1} for the root */
+    /**
+     * @param node a node
+     * @return its parent, or {@code -1} for the root
+     */
     public int parent(int node) {
         return tree.parent()[checkNode(node)];
     }
 
-    /** @param node a node @return its slot (0 to 3) under its parent, or {@code -1} for the root */
+    /**
+     * @param node a node
+     * @return its slot (0 to 3) under its parent, or {@code -1} for the root
+     */
     public int slotInParent(int node) {
         return tree.slot()[checkNode(node)];
     }
@@ -148,22 +159,34 @@ public final class DqdtShape {
         return tree.children()[node * TreeArrays.ARITY + slot];
     }
 
-    /** @param node a node @return its present children, 0 for a leaf, 1 to 4 otherwise */
+    /**
+     * @param node a node
+     * @return its present children, 0 for a leaf, 1 to 4 otherwise
+     */
     public int childCount(int node) {
         return tree.childCount()[checkNode(node)];
     }
 
-    /** @param node a node @return the cores in its subtree */
+    /**
+     * @param node a node
+     * @return the cores in its subtree
+     */
     public int coreCount(int node) {
         return tree.cores()[checkNode(node)];
     }
 
-    /** @param node a node @return the clusters (leaves) in its subtree */
+    /**
+     * @param node a node
+     * @return the clusters (leaves) in its subtree
+     */
     public int clusterCount(int node) {
         return tree.clusters()[checkNode(node)];
     }
 
-    /** @param node a node @return the page frames in its subtree */
+    /**
+     * @param node a node
+     * @return the page frames in its subtree
+     */
     public long pageCount(int node) {
         return tree.pages()[checkNode(node)];
     }
@@ -212,6 +235,11 @@ public final class DqdtShape {
      * @throws IllegalArgumentException if the level is out of range
      */
     public String describe(int lowestLevel) {
+        return describe(lowestLevel, node -> "");
+    }
+
+    /** The picture with a suffix per node line, for {@link Dqdt#describe(int)}. */
+    String describe(int lowestLevel, IntFunction<String> suffix) {
         checkLevel(lowestLevel);
         StringBuilder out = new StringBuilder();
         out.append("DQDT over ").append(tree.topology().name()).append(": ").append(tree.levelCount())
@@ -220,7 +248,7 @@ public final class DqdtShape {
             out.append(nodesAt(l)).append(l > 0 ? " / " : "");
         }
         out.append(" per level from the root)\n");
-        describe(out, tree.root(), lowestLevel, 0);
+        describe(out, tree.root(), lowestLevel, 0, suffix);
         return out.toString();
     }
 
@@ -229,7 +257,7 @@ public final class DqdtShape {
         return describe(0);
     }
 
-    private void describe(StringBuilder out, int node, int lowestLevel, int depth) {
+    private void describe(StringBuilder out, int node, int lowestLevel, int depth, IntFunction<String> suffix) {
         out.repeat("  ", depth).append('n').append(node).append(" L").append(tree.level()[node]);
         if (tree.level()[node] == 0) {
             out.append(' ').append(tree.topology().cluster(node));
@@ -245,12 +273,12 @@ public final class DqdtShape {
             out.append("] home ").append(tree.topology().cluster(tree.home()[node]))
                .append(", ").append(tree.clusters()[node]).append(" clusters");
         }
-        out.append(", ").append(tree.cores()[node]).append(" cores\n");
+        out.append(", ").append(tree.cores()[node]).append(" cores").append(suffix.apply(node)).append('\n');
         if (tree.level()[node] > lowestLevel) {
             for (int s = 0; s < TreeArrays.ARITY; s++) {
                 int c = tree.children()[node * TreeArrays.ARITY + s];
                 if (c >= 0) {
-                    describe(out, c, lowestLevel, depth + 1);
+                    describe(out, c, lowestLevel, depth + 1, suffix);
                 }
             }
         }

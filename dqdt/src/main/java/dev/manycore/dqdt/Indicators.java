@@ -46,7 +46,10 @@ public interface Indicators {
     /** @return the tree these indicators describe */
     DqdtShape shape();
 
-    /** @param node a node @return threads running in the subtree */
+    /**
+     * @param node a node
+     * @return threads running in the subtree
+     */
     long threads(int node);
 
     /**
@@ -59,7 +62,10 @@ public interface Indicators {
      */
     long freshThreads(int node);
 
-    /** @param node a node @return cores of the subtree that hold at least one thread */
+    /**
+     * @param node a node
+     * @return cores of the subtree that hold at least one thread
+     */
     long busyCores(int node);
 
     /**
@@ -70,7 +76,10 @@ public interface Indicators {
      */
     long coresWithAtLeast(int node, int threads);
 
-    /** @param node a node @return free page frames in the subtree */
+    /**
+     * @param node a node
+     * @return free page frames in the subtree
+     */
     long freePages(int node);
 
     /**
@@ -89,10 +98,16 @@ public interface Indicators {
      */
     long freeBlocksAtLeast(int node, int order);
 
-    /** @param core a core index @return threads on that core, exact */
+    /**
+     * @param core a core index
+     * @return threads on that core, exact
+     */
     long coreThreads(int core);
 
-    /** @param cluster a cluster index @return free page frames of its bank, exact */
+    /**
+     * @param cluster a cluster index
+     * @return free page frames of its bank, exact
+     */
     long clusterFreePages(int cluster);
 
     /**
@@ -116,7 +131,10 @@ public interface Indicators {
      */
     long saturationSlack(int node);
 
-    /** @param node a node @return how far above the exact count {@link #freePages} may be (never below) */
+    /**
+     * @param node a node
+     * @return how far above the exact count {@link #freePages} may be (never below)
+     */
     long pageSlack(int node);
 
     /**

@@ -41,14 +41,17 @@ public final class Endpoint {
 
     private final Mailbox<Object> mailbox;
     private final MpscEnvelopeRing ring;
-    private final Envelope<Object> view = Envelope.view();
+    private final Envelope<Object> view;
     private final Map<Address, SendRight<?>> outbound = new HashMap<>();
     private Channel[] inbound = new Channel[4];
+    @SuppressWarnings("unchecked")
+    private Envelope<Object>[] inboundViews = new Envelope[4];
     private int inboundCount;
 
     private Endpoint(Mailbox<Object> mailbox) {
         this.mailbox = mailbox;
         this.ring = mailbox.ring();
+        this.view = Envelope.view(ring, mailbox.address());
     }
 
     /**
@@ -98,8 +101,9 @@ public final class Endpoint {
         if (to.epoch() != e) {
             return SendStatus.DENIED;
         }
-        if (destination.isChecked()) {
+        if (destination.isChecked() && payload.getClass() != to.checkedClass) {
             PayloadCheck.requireImmutable(payload);
+            to.checkedClass = payload.getClass();
         }
         return ((Channel) route).offer(payload, correlationId, sendTime) ? SendStatus.DELIVERED : SendStatus.FULL;
     }
@@ -204,35 +208,40 @@ public final class Endpoint {
         int n = 0;
         try {
             for (int i = inboundCount - 1; i >= 0 && n < limit; i--) {
-                n += drainChannel(inbound[i], handler, limit - n);
+                n += drainChannel(inbound[i], inboundViews[i], handler, limit - n);
             }
             while (n < limit) {
-                Object tag = ring.peekTag();
-                if (tag == null) {
+                int slot = ring.peekSlot();
+                if (slot < 0) {
                     break;
                 }
                 if (inboundCount > 0) {
-                    Channel earlier = inboundFrom(tag);
-                    if (earlier != null) {
-                        n += drainChannel(earlier, handler, limit - n);
-                        if (!earlier.isFinished() && n >= limit) {
+                    int earlier = inboundFrom(ring.tagAt(slot));
+                    if (earlier >= 0) {
+                        Channel channel = inbound[earlier];
+                        n += drainChannel(channel, inboundViews[earlier], handler, limit - n);
+                        if (!channel.isFinished() && n >= limit) {
                             break;
                         }
                     }
                 }
-                Object payload = ring.take();
-                if (payload instanceof ChannelOpening opening) {
+                if (ring.payloadAt(slot) instanceof ChannelOpening opening) {
+                    ring.consume(slot);
                     // everything this sender put in the mailbox before the switch is delivered: its channel is next
-                    addInbound(opening.channel());
-                    n += drainChannel(opening.channel(), handler, limit - n);
+                    Envelope<Object> channelView = addInbound(opening.channel());
+                    n += drainChannel(opening.channel(), channelView, handler, limit - n);
                     continue;
                 }
                 n++;
-                mailbox.fillView(view, payload);
-                handler.onMessage(view);
+                view.at(slot);
+                try {
+                    handler.onMessage(view);
+                } finally {
+                    ring.consume(slot);
+                }
             }
         } finally {
-            view.clear();
+            ring.releaseTaken();
         }
         return n;
     }
@@ -287,47 +296,56 @@ public final class Endpoint {
         return n;
     }
 
-    private int drainChannel(Channel channel, MessageHandler<Object> handler, int limit) {
+    private int drainChannel(Channel channel, Envelope<Object> channelView, MessageHandler<Object> handler, int limit) {
         int n = 0;
-        SendRight<?> sender = (SendRight<?>) channel.sender();
         while (n < limit) {
-            Object payload = channel.take();
-            if (payload == null) {
+            int slot = channel.peekSlot();
+            if (slot < 0) {
                 break;
             }
-            if (payload == Channel.CLOSE) {
+            if (channel.payloadAt(slot) == Channel.CLOSE) {
+                channel.consume(slot);
                 removeInbound(channel);
                 break;
             }
             n++;
-            view.fill(sender.holder(), mailbox.address(), channel.takenCorrelation, payload, channel.takenSendTime,
-                    sender.hops());
-            handler.onMessage(view);
+            channelView.at(slot);
+            try {
+                handler.onMessage(channelView);
+            } finally {
+                channel.consume(slot);
+            }
         }
         return n;
     }
 
-    private Channel inboundFrom(Object senderTag) {
+    private int inboundFrom(Object senderTag) {
         for (int i = 0; i < inboundCount; i++) {
             if (inbound[i].sender() == senderTag) {
-                return inbound[i];
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
-    private void addInbound(Channel channel) {
+    private Envelope<Object> addInbound(Channel channel) {
         if (inboundCount == inbound.length) {
             inbound = Arrays.copyOf(inbound, inboundCount * 2);
+            inboundViews = Arrays.copyOf(inboundViews, inboundCount * 2);
         }
-        inbound[inboundCount++] = channel;
+        Envelope<Object> channelView = Envelope.view(channel, (SendRight<?>) channel.sender(), mailbox.address());
+        inbound[inboundCount] = channel;
+        inboundViews[inboundCount++] = channelView;
+        return channelView;
     }
 
     private void removeInbound(Channel channel) {
         for (int i = 0; i < inboundCount; i++) {
             if (inbound[i] == channel) {
                 inbound[i] = inbound[--inboundCount];
+                inboundViews[i] = inboundViews[inboundCount];
                 inbound[inboundCount] = null;
+                inboundViews[inboundCount] = null;
                 return;
             }
         }

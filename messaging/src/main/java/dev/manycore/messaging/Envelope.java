@@ -1,34 +1,64 @@
 package dev.manycore.messaging;
 
+import dev.manycore.messaging.internal.Channel;
+import dev.manycore.messaging.internal.MpscEnvelopeRing;
+
 /**
  * A message with its header: sender, receiver, correlation id, payload, send time, hop count (fos
  * paper 3.1.1; ARCHITECTURE.md "Envelope").
  *
  * <p>Two kinds of instances exist. A <em>view</em> is what a drain hands to its
- * {@link MessageHandler}: one object per mailbox, refilled from the queue slot for every message,
- * so a received message allocates nothing; it is valid only during the handler call and only on
- * the receiving thread. A <em>detached</em> envelope ({@link #detach()}, {@link Mailbox#poll()}) is
- * an immutable copy that may be kept and shared. {@link #isDetached()} tells which.
+ * {@link MessageHandler}: a flyweight over the queue slot of the current message (one view per
+ * mailbox or channel, repointed with an int per message), so receiving copies nothing, allocates
+ * nothing and writes no reference; it is valid only during the handler call and only on the
+ * receiving thread. A <em>detached</em> envelope ({@link #detach()}, {@link Mailbox#poll()}) is an
+ * immutable copy that may be kept and shared. {@link #isDetached()} tells which.
  *
  * @param <T> the payload type
  */
 public final class Envelope<T> {
 
-    private final boolean detached;
-    private Address sender;
-    private Address receiver;
-    private long correlationId;
-    private T payload;
-    private long sendTime;
-    private int hops;
+    private final MpscEnvelopeRing ring;
+    private final Channel channel;
+    private final SendRight<?> channelSender;
+    private final Address receiver;
+    private final Address sender;
+    private final long correlationId;
+    private final T payload;
+    private final long sendTime;
+    private final int hops;
+    private int slot = -1;
 
-    private Envelope(boolean detached) {
-        this.detached = detached;
+    private Envelope(MpscEnvelopeRing ring, Channel channel, SendRight<?> channelSender, Address receiver,
+                     Address sender, long correlationId, T payload, long sendTime, int hops) {
+        this.ring = ring;
+        this.channel = channel;
+        this.channelSender = channelSender;
+        this.receiver = receiver;
+        this.sender = sender;
+        this.correlationId = correlationId;
+        this.payload = payload;
+        this.sendTime = sendTime;
+        this.hops = hops;
     }
 
-    /** @return a view to be filled by a mailbox or endpoint on the receiving thread */
-    static <T> Envelope<T> view() {
-        return new Envelope<>(false);
+    /**
+     * @param ring     the mailbox's ring
+     * @param receiver the mailbox's address
+     * @return a view over the ring's slots, for the receiving thread
+     */
+    static <T> Envelope<T> view(MpscEnvelopeRing ring, Address receiver) {
+        return new Envelope<>(ring, null, null, receiver, null, 0, null, 0, 0);
+    }
+
+    /**
+     * @param channel  an inbound channel
+     * @param sender   the right the channel was opened with (its holder and hops)
+     * @param receiver the receiving endpoint's address
+     * @return a view over the channel's slots, for the receiving thread
+     */
+    static <T> Envelope<T> view(Channel channel, SendRight<?> sender, Address receiver) {
+        return new Envelope<>(null, channel, sender, receiver, null, 0, null, 0, 0);
     }
 
     /**
@@ -48,28 +78,20 @@ public final class Envelope<T> {
         if (hops < 0) {
             throw new IllegalArgumentException("hops " + hops + " is negative: a distance is 0 or more");
         }
-        Envelope<T> e = new Envelope<>(true);
-        e.fill(sender, receiver, correlationId, payload, sendTime, hops);
-        return e;
+        return new Envelope<>(null, null, null, receiver, sender, correlationId, payload, sendTime, hops);
     }
 
-    void fill(Address sender, Address receiver, long correlationId, T payload, long sendTime, int hops) {
-        this.sender = sender;
-        this.receiver = receiver;
-        this.correlationId = correlationId;
-        this.payload = payload;
-        this.sendTime = sendTime;
-        this.hops = hops;
-    }
-
-    void clear() {
-        this.payload = null;
-        this.sender = null;
+    /** Points a view at the slot of the message being handed over. */
+    void at(int slot) {
+        this.slot = slot;
     }
 
     /** @return the address of the sender, the holder of the send right used */
     public Address sender() {
-        return sender;
+        if (ring != null) {
+            return ((SendRight<?>) ring.tagAt(slot)).holder();
+        }
+        return channel != null ? channelSender.holder() : sender;
     }
 
     /** @return the address of the receiving mailbox */
@@ -79,37 +101,50 @@ public final class Envelope<T> {
 
     /** @return the correlation id that pairs a reply with its request; 0 when unused */
     public long correlationId() {
-        return correlationId;
+        if (ring != null) {
+            return ring.correlationAt(slot);
+        }
+        return channel != null ? channel.correlationAt(slot) : correlationId;
     }
 
     /** @return the message */
+    @SuppressWarnings("unchecked")
     public T payload() {
-        return payload;
+        if (ring != null) {
+            return (T) ring.payloadAt(slot);
+        }
+        return channel != null ? (T) channel.payloadAt(slot) : payload;
     }
 
     /** @return when the message was sent, in the engine's {@link Clock} (nanoseconds) */
     public long sendTime() {
-        return sendTime;
+        if (ring != null) {
+            return ring.sendTimeAt(slot);
+        }
+        return channel != null ? channel.sendTimeAt(slot) : sendTime;
     }
 
     /** @return the hop distance between the sender's and the receiver's clusters */
     public int hops() {
-        return hops;
+        if (ring != null) {
+            return ((SendRight<?>) ring.tagAt(slot)).hops();
+        }
+        return channel != null ? channelSender.hops() : hops;
     }
 
-    /** @return true for an immutable copy, false for a mailbox's reusable view */
+    /** @return true for an immutable copy, false for a receiver's reusable view */
     public boolean isDetached() {
-        return detached;
+        return ring == null && channel == null;
     }
 
-    /** @return this envelope if it is detached, else an immutable copy of the view's current content */
+    /** @return this envelope if it is detached, else an immutable copy of the view's current message */
     public Envelope<T> detach() {
-        return detached ? this : of(sender, receiver, correlationId, payload, sendTime, hops);
+        return isDetached() ? this : of(sender(), receiver, correlationId(), payload(), sendTime(), hops());
     }
 
     @Override
     public String toString() {
-        return "Envelope[" + sender + " -> " + receiver + ", corr " + correlationId + ", t " + sendTime
-                + ", " + hops + " hops: " + payload + "]";
+        return "Envelope[" + sender() + " -> " + receiver + ", corr " + correlationId() + ", t " + sendTime()
+                + ", " + hops() + " hops: " + payload() + "]";
     }
 }

@@ -64,7 +64,7 @@ public final class Mailbox<T> {
     private final Topology topology;
     private final Clock clock;
     private final Doorbell doorbell;
-    private final Envelope<T> view = Envelope.view();
+    private final Envelope<T> view;
     private volatile int epoch;
     private volatile Thread owner;
 
@@ -76,6 +76,7 @@ public final class Mailbox<T> {
         this.clock = b.clock;
         this.doorbell = b.doorbell;
         this.owner = Thread.currentThread();
+        this.view = Envelope.view(ring, address);
     }
 
     /**
@@ -181,8 +182,9 @@ public final class Mailbox<T> {
         if (right.epoch() != e) {
             return SendStatus.DENIED;
         }
-        if (checked) {
+        if (checked && payload.getClass() != right.checkedClass) {
             PayloadCheck.requireImmutable(payload);
+            right.checkedClass = payload.getClass();
         }
         return enqueue(payload, right, correlationId, sendTime);
     }
@@ -236,29 +238,27 @@ public final class Mailbox<T> {
         checkLimit(limit);
         Envelope<T> v = view;
         int n = 0;
+        @SuppressWarnings("unchecked")
+        MessageHandler<T> h = (MessageHandler<T>) handler;
+        MpscEnvelopeRing r = ring;
         try {
             while (n < limit) {
-                Object payload = ring.take();
-                if (payload == null) {
+                int slot = r.peekSlot();
+                if (slot < 0) {
                     break;
                 }
                 n++;
-                fillView(v, payload);
-                @SuppressWarnings("unchecked")
-                MessageHandler<T> h = (MessageHandler<T>) handler;
-                h.onMessage(v);
+                v.at(slot);
+                try {
+                    h.onMessage(v);
+                } finally {
+                    r.consume(slot);
+                }
             }
         } finally {
-            v.clear();
+            r.releaseTaken();
         }
         return n;
-    }
-
-    /** Fills the view from the header the ring left after a take. */
-    @SuppressWarnings("unchecked")
-    void fillView(Envelope<T> v, Object payload) {
-        SendRight<?> right = (SendRight<?>) ring.takenTag;
-        v.fill(right.holder(), address, ring.takenCorrelation, (T) payload, ring.takenSendTime, right.hops());
     }
 
     // ---------------------------------------------------------------- life cycle and state

@@ -38,6 +38,12 @@ public final class SendRight<T> {
     private volatile int epoch;
     /** The open channel for this (holder, destination) pair, set and read by the holder's {@link Endpoint} only. */
     Object channel;
+    /**
+     * The last payload class that passed the checked-mode test with this right: a sender usually
+     * sends one class again and again, so the check becomes one load and one compare. Racy by
+     * design: any value ever written is a class that passed, so a stale read only costs a re-check.
+     */
+    Class<?> checkedClass;
 
     SendRight(Mailbox<T> mailbox, Address holder, int hops, int epoch) {
         this.mailbox = mailbox;

@@ -39,7 +39,8 @@ import java.lang.invoke.VarHandle;
  * </pre>
  *
  * <h2>Progress and ordering</h2>
- * An update is wait-free: at most 2 + 2 x levels getAndAdd operations, no retry loop. Each
+ * An update is wait-free: a thread event is at most {@code 1 + 2 x (levels - 1)} getAndAdd
+ * operations and a memory event {@code 2 + 2 x (levels - 1)}; no retry loop. Each
  * getAndAdd is a linearisation point of its own counter; a whole update is not atomic, which is the
  * staleness readers accept. Reads are opaque. {@link #flush()} uses plain volatile stores and needs
  * quiescence.
@@ -229,9 +230,13 @@ public final class IndicatorCells implements Indicators {
             if (p == root) {
                 return;
             }
-            d = moved(old, d, phase[x * INDICATORS + indicator], shiftOf(p, indicator));
-            if (d == 0) {
-                return;
+            int shift = shiftOf(p, indicator);
+            if (shift != 0) {
+                // Quantum 1 passes d on unchanged: no phase to read.
+                d = moved(old, d, phase[x * INDICATORS + indicator], shift);
+                if (d == 0) {
+                    return;
+                }
             }
             x = p;
         }
@@ -356,6 +361,48 @@ public final class IndicatorCells implements Indicators {
         return Math.max(0, v);
     }
 
+    // ---------------------------------------------------------------- unchecked reads for this package's policies
+
+    long threadsOf(int node) {
+        return value(node, THREADS);
+    }
+
+    long freshThreadsOf(int node) {
+        return Math.max(0, level[node] == 0 ? leafExact(node, THREADS) : rowSum(node, THREADS));
+    }
+
+    long saturationOf(int node, int threads) {
+        return value(node, SAT_FIRST + threads - 1);
+    }
+
+    long freePagesOf(int node) {
+        return value(node, PAGES);
+    }
+
+    long freeBlocksAtLeastOf(int node, int order) {
+        long sum = 0;
+        for (int o = order; o <= MAX_ORDER; o++) {
+            sum += value(node, BLOCKS_FIRST + o);
+        }
+        return sum;
+    }
+
+    long coreLoad(int core) {
+        return Math.max(0, read(cores, coreCell(core)));
+    }
+
+    long bankPages(int cluster) {
+        return Math.max(0, read(banks, bankCell(cluster, 0)));
+    }
+
+    long bankBlocks(int cluster, int order) {
+        return Math.max(0, read(banks, bankCell(cluster, 1 + order)));
+    }
+
+    long threadSlackOf(int node) {
+        return threadSlackOf[node];
+    }
+
     // ---------------------------------------------------------------- Indicators
 
     @Override
@@ -370,8 +417,7 @@ public final class IndicatorCells implements Indicators {
 
     @Override
     public long freshThreads(int node) {
-        checkNode(node);
-        return Math.max(0, level[node] == 0 ? leafExact(node, THREADS) : rowSum(node, THREADS));
+        return freshThreadsOf(checkNode(node));
     }
 
     @Override
@@ -400,12 +446,7 @@ public final class IndicatorCells implements Indicators {
 
     @Override
     public long freeBlocksAtLeast(int node, int order) {
-        checkNode(node);
-        long sum = 0;
-        for (int o = checkOrder(order); o <= MAX_ORDER; o++) {
-            sum += value(node, BLOCKS_FIRST + o);
-        }
-        return sum;
+        return freeBlocksAtLeastOf(checkNode(node), checkOrder(order));
     }
 
     @Override
@@ -455,7 +496,10 @@ public final class IndicatorCells implements Indicators {
         return 1L << countShift[checkNode(node)];
     }
 
-    /** @param node a node @return the quantum for free pages */
+    /**
+     * @param node a node
+     * @return the quantum for free pages
+     */
     public long pageQuantum(int node) {
         return 1L << pageShift[checkNode(node)];
     }

@@ -25,18 +25,21 @@ final class LoadPolicy implements SearchPolicy {
     static final long UNLIMITED = Long.MAX_VALUE;
 
     private final TreeArrays tree;
+    private final IndicatorCells cells;
     private final long limit;
     private final long salt;
     private final boolean random;
 
     /**
      * @param tree   the tree
+     * @param cells  its counters, read without argument checks (the traversal passes valid nodes)
      * @param limit  accept cores with fewer threads than this, or {@link #UNLIMITED}
      * @param salt   random bits for tie-breaks
      * @param random true to break ties at random (process placement), false by distance and index
      */
-    LoadPolicy(TreeArrays tree, long limit, long salt, boolean random) {
+    LoadPolicy(TreeArrays tree, IndicatorCells cells, long limit, long salt, boolean random) {
         this.tree = tree;
+        this.cells = cells;
         this.limit = limit;
         this.salt = salt;
         this.random = random;
@@ -54,15 +57,15 @@ final class LoadPolicy implements SearchPolicy {
         long cores = tree.cores()[node];
         if (limit <= Indicators.SATURATION_LEVELS) {
             // Never above the exact count: equal to cores means every core is certainly at the limit.
-            return view.coresWithAtLeast(node, (int) limit) < cores;
+            return cells.saturationOf(node, (int) limit) < cores;
         }
-        return view.threads(node) - view.threadSlack(node) < limit * cores;
+        return cells.threadsOf(node) - cells.threadSlackOf(node) < limit * cores;
     }
 
     @Override
     public long sortKey(Indicators view, int node, int hops) {
         // Processes are placed rarely and from the top: they afford the fresher sum of each child.
-        long threads = random ? view.freshThreads(node) : view.threads(node);
+        long threads = random ? cells.freshThreadsOf(node) : cells.threadsOf(node);
         long perCore = Math.min(threads, 1L << 30) * 1024 / tree.cores()[node];
         long tie = random ? Mix.bits16(salt, node) : Math.min(hops, 0xFFFF);
         return perCore << 16 | tie;
@@ -75,7 +78,7 @@ final class LoadPolicy implements SearchPolicy {
         int best = -1;
         long bestKey = Long.MAX_VALUE;
         for (int core = first; core < end; core++) {
-            long threads = view.coreThreads(core);
+            long threads = cells.coreLoad(core);
             if (threads >= limit) {
                 continue;
             }

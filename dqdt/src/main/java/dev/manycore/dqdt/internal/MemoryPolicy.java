@@ -16,16 +16,19 @@ final class MemoryPolicy implements SearchPolicy {
 
     private static final long PAGE_KEY_LIMIT = (1L << 40) - 1;
 
+    private final IndicatorCells cells;
     private final long[] watermark;
     private final int order;
     private final long pages;
 
     /**
+     * @param cells     the counters, read without argument checks (the traversal passes valid nodes)
      * @param watermark free pages each cluster must keep, by cluster index
      * @param order     the smallest acceptable block order
      * @param pages     the pages the caller means to take
      */
-    MemoryPolicy(long[] watermark, int order, long pages) {
+    MemoryPolicy(IndicatorCells cells, long[] watermark, int order, long pages) {
+        this.cells = cells;
         this.watermark = watermark;
         this.order = order;
         this.pages = pages;
@@ -34,19 +37,19 @@ final class MemoryPolicy implements SearchPolicy {
     @Override
     public boolean admits(Indicators view, int node) {
         // Free memory is rounded up: a stale counter never hides an eligible cluster; select checks exactly.
-        return view.freeBlocksAtLeast(node, order) >= 1 && view.freePages(node) >= pages;
+        return cells.freeBlocksAtLeastOf(node, order) >= 1 && cells.freePagesOf(node) >= pages;
     }
 
     @Override
     public long sortKey(Indicators view, int node, int hops) {
-        return (long) Math.min(hops, 0xFFFFF) << 40 | (PAGE_KEY_LIMIT - Math.min(view.freePages(node), PAGE_KEY_LIMIT));
+        return (long) Math.min(hops, 0xFFFFF) << 40 | (PAGE_KEY_LIMIT - Math.min(cells.freePagesOf(node), PAGE_KEY_LIMIT));
     }
 
     @Override
     public int select(Indicators view, int leaf) {
         for (int o = order; o <= Indicators.MAX_ORDER; o++) {
-            if (view.clusterFreeBlocks(leaf, o) > 0) {
-                return view.clusterFreePages(leaf) - pages >= watermark[leaf] ? leaf : -1;
+            if (cells.bankBlocks(leaf, o) > 0) {
+                return cells.bankPages(leaf) - pages >= watermark[leaf] ? leaf : -1;
             }
         }
         return -1;

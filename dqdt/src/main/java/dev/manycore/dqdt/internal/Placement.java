@@ -54,9 +54,9 @@ public final class Placement {
         this.cells = cells;
         this.nearest = new LoadPolicy[Indicators.SATURATION_LEVELS * 4 + 1];
         for (int limit = 1; limit < nearest.length; limit++) {
-            nearest[limit] = new LoadPolicy(tree, limit, 0, false);
+            nearest[limit] = new LoadPolicy(tree, cells, limit, 0, false);
         }
-        this.unlimitedNearest = new LoadPolicy(tree, LoadPolicy.UNLIMITED, 0, false);
+        this.unlimitedNearest = new LoadPolicy(tree, cells, LoadPolicy.UNLIMITED, 0, false);
         this.salts = new AtomicLong(Mix.mix64(seed));
     }
 
@@ -93,7 +93,7 @@ public final class Placement {
             limit--;
             if (core < 0) {
                 limit = LoadPolicy.UNLIMITED;
-                core = search(origin, radius, anchor, random ? new LoadPolicy(tree, limit, salt, true) : unlimitedNearest);
+                core = search(origin, radius, anchor, random ? new LoadPolicy(tree, cells, limit, salt, true) : unlimitedNearest);
                 if (core < 0) {
                     return -1;
                 }
@@ -120,7 +120,7 @@ public final class Placement {
         if (!random && limit < nearest.length) {
             return nearest[(int) limit];
         }
-        return new LoadPolicy(tree, limit, salt, random);
+        return new LoadPolicy(tree, cells, limit, salt, random);
     }
 
     /**
@@ -130,11 +130,11 @@ public final class Placement {
     private long startLimit(int node) {
         long cores = tree.cores()[node];
         for (int j = 1; j <= Indicators.SATURATION_LEVELS; j++) {
-            if (cells.coresWithAtLeast(node, j) < cores) {
+            if (cells.saturationOf(node, j) < cores) {
                 return j;
             }
         }
-        return Math.max(Indicators.SATURATION_LEVELS + 1, (cells.threads(node) - cells.threadSlack(node)) / cores + 1);
+        return Math.max(Indicators.SATURATION_LEVELS + 1, (cells.threadsOf(node) - cells.threadSlackOf(node)) / cores + 1);
     }
 
     /**
@@ -151,16 +151,21 @@ public final class Placement {
             return -1;
         }
         long limit = load - 1;
-        LoadPolicy policy = limit < nearest.length ? nearest[(int) limit] : new LoadPolicy(tree, limit, 0, false);
+        LoadPolicy policy = limit < nearest.length ? nearest[(int) limit] : new LoadPolicy(tree, cells, limit, 0, false);
         return RingSearch.search(tree, cells, cells.clusterOfCore(core), radius, policy);
     }
 
     /**
      * The nearest cluster with a free block of at least {@code order} and its watermark kept.
      *
+     * @param origin    the origin cluster
+     * @param radius    the highest level searched
+     * @param order     the smallest block order that serves
+     * @param pages     the pages the caller means to take
+     * @param watermark free pages each cluster must keep, by cluster index
      * @return the cluster index, or -1
      */
     public int findMemory(int origin, int radius, int order, long pages, long[] watermark) {
-        return RingSearch.search(tree, cells, origin, radius, new MemoryPolicy(watermark, order, pages));
+        return RingSearch.search(tree, cells, origin, radius, new MemoryPolicy(cells, watermark, order, pages));
     }
 }

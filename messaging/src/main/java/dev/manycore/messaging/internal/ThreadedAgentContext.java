@@ -28,9 +28,11 @@ import java.util.Optional;
  * The threaded engine's {@link AgentContext}: one agent's endpoint, its cached routes, and the
  * services of its worker (clock, traffic stripe, the core's name cache, wake-up requests).
  *
- * <p>Send path, steady state: route lookup in a private hash map, the endpoint's send (mailbox or
- * channel), and on DELIVERED three opaque counter updates in the worker's own stripe. A route miss
- * asks the engine's {@link Directory} for the mailbox and grants this agent a right to it.
+ * <p>Send path, steady state: route lookup (a one-entry cache by address identity, then a private
+ * hash map), the endpoint's send (mailbox or channel), and on DELIVERED three opaque counter
+ * updates in the worker's own stripe. A route miss asks the engine's {@link Directory} for the
+ * mailbox and grants this agent a right to it. Envelopes are stamped with the worker's duty-cycle
+ * time (one clock read per cycle, not per message); {@link #now()} reads the clock afresh.
  *
  * <p>Thread-safety: confined to the worker thread that runs the agent.
  */
@@ -50,6 +52,8 @@ public final class ThreadedAgentContext implements AgentContext {
     private final MessageHandler<Object> dispatch = this::dispatch;
     private MessageHandler<Object> userHandler;
     private int invalidationsApplied;
+    private Address lastTo;
+    private Route lastRoute;
     private Agent agent;
 
     /**
@@ -131,16 +135,18 @@ public final class ThreadedAgentContext implements AgentContext {
 
     @Override
     public SendStatus send(Address to, Object payload, long correlationId) {
-        Route route = routes.get(to);
+        Route route = to == lastTo ? lastRoute : routes.get(to);
         if (route == null) {
             route = newRoute(to);
             if (route == null) {
                 return SendStatus.CLOSED;
             }
         }
-        SendStatus status = endpoint.send(route.right(), payload, correlationId, clock.nanos());
+        lastTo = to;
+        lastRoute = route;
+        SendStatus status = endpoint.send(route.right(), payload, correlationId, worker.cycleTime());
         if (status == SendStatus.DELIVERED) {
-            worker.stripe().record(cluster, route.toCluster(), route.right().hops(), PayloadSize.bytes(payload));
+            worker.stripe().record(cluster, route.toCluster(), route.right().hops(), route.bytes(payload));
         } else if (status == SendStatus.CLOSED) {
             forget(to, route);
         }
@@ -200,7 +206,7 @@ public final class ThreadedAgentContext implements AgentContext {
                 return SendStatus.CLOSED;
             }
         }
-        return endpoint.openChannel(route.right(), clock.nanos());
+        return endpoint.openChannel(route.right(), worker.cycleTime());
     }
 
     @Override
@@ -237,6 +243,8 @@ public final class ThreadedAgentContext implements AgentContext {
             endpoint.closeChannel(route.right());
         }
         routes.remove(to);
+        lastTo = null;
+        lastRoute = null;
     }
 
     @Override

@@ -39,6 +39,7 @@ public final class Worker implements Runnable {
     private ThreadedAgentContext[] agents = new ThreadedAgentContext[8];
     private int agentCount;
     private long deadline = Long.MAX_VALUE;
+    private long cycleTime;
     private int idleSteps;
 
     /**
@@ -111,6 +112,11 @@ public final class Worker implements Runnable {
         }
     }
 
+    /** @return worker thread only: the engine clock's time at the start of the current duty cycle */
+    long cycleTime() {
+        return cycleTime;
+    }
+
     @Override
     public void run() {
         doorbell.bind(Thread.currentThread());
@@ -119,6 +125,7 @@ public final class Worker implements Runnable {
         }
         try {
             while (running) {
+                cycleTime = System.nanoTime();
                 int work = runCommands();
                 for (int i = 0; i < agentCount; i++) {
                     work += agents[i].runDutyCycle();
