@@ -14,6 +14,22 @@ package dev.manycore.fleets;
 public interface Server {
 
     /**
+     * Runs a standalone server (not a fleet member) on a core of an engine.
+     *
+     * @param engine the engine
+     * @param core   the server's core
+     * @param server the server, started on the engine's thread before its first message
+     * @param seed   the seed of its random source
+     * @return the server's address
+     */
+    static dev.manycore.messaging.Address spawn(dev.manycore.messaging.Engine engine, dev.manycore.numa.CoreId core,
+                                                Server server, long seed) {
+        java.util.Objects.requireNonNull(server, "server is null");
+        return engine.spawn(core, ctx -> new dev.manycore.fleets.internal.ServerRuntime(ctx, server, seed,
+                new dev.manycore.fleets.internal.ServerControl()));
+    }
+
+    /**
      * Called once, before the first message: keep the context and register the handlers.
      *
      * @param context  everything the server may use

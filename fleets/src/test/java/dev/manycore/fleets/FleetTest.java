@@ -33,9 +33,13 @@ class FleetTest {
     record Whoami() implements Request<Address> {
     }
 
+    record HandedOver() implements Request<Long> {
+    }
+
     /** Holds one number; a joiner copies it from the coordinator. */
     static final class Cell implements FleetServer {
         long value;
+        long handedOver = -1;
         FleetContext ctx;
 
         @Override
@@ -43,7 +47,8 @@ class FleetTest {
             ctx = context;
             handlers.on(Get.class, (r, c) -> value)
                     .on(Set1.class, (r, c) -> value = r.value())
-                    .on(Whoami.class, (r, c) -> ctx.address());
+                    .on(Whoami.class, (r, c) -> ctx.address())
+                    .on(HandedOver.class, (r, c) -> handedOver);
         }
 
         @Override
@@ -54,6 +59,16 @@ class FleetTest {
         @Override
         public void installState(Object state) {
             value = (Long) state;
+        }
+
+        @Override
+        public Object handOver(MembershipView next) {
+            return value;
+        }
+
+        @Override
+        public void receiveHandOver(Address from, Object state) {
+            handedOver = (Long) state;
         }
     }
 
@@ -126,6 +141,21 @@ class FleetTest {
         assertEquals(2, after.size());
         Address answeredBy = client.callAndWait(leaver, new Whoami(), WAIT);
         assertTrue(after.contains(answeredBy), "forwarded to a member, answered by " + answeredBy);
+    }
+
+    @Test
+    void leaverHandsItsStateToTheCoordinator() throws Exception {
+        Fleet fleet = Fleet.builder(engine, "cells", Cell::new).cores(cores(4, 8, 12)).start();
+        MembershipView v = get(fleet.whenView(view -> view.size() == 3));
+        Address leaver = v.members().getLast();
+        client.callAndWait(leaver, new Set1(99), WAIT);
+        MembershipView after = get(fleet.shrink(leaver));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long received = -1;
+        while (received != 99 && System.nanoTime() < deadline) {
+            received = client.callAndWait(after.coordinator(), new HandedOver(), WAIT);
+        }
+        assertEquals(99, received);
     }
 
     @Test
