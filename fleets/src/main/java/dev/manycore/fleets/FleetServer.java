@@ -70,9 +70,12 @@ public interface FleetServer {
     }
 
     /**
-     * Leaving member, after the view without it: the state to hand over.
+     * Leaving member, frozen and quiescent, before the view without it is installed: the state to
+     * hand over. It reaches the member that coordinates the next view before that view, through
+     * {@link #receiveHandOver}. May be called again if the round is abandoned and run again, so it
+     * copies rather than removes; the member stops serving once the view excludes it.
      *
-     * @param next the view without this member
+     * @param next the view without this member, as it will be if no other change intervenes
      * @return an immutable state, or null for none
      */
     default Object handOver(MembershipView next) {
@@ -80,7 +83,8 @@ public interface FleetServer {
     }
 
     /**
-     * Coordinator: receives a leaving member's state.
+     * The coordinator of the next view: receives a leaving member's state, before it installs the
+     * view without that member.
      *
      * @param from  the member that left
      * @param state its state

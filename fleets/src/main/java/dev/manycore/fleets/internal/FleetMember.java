@@ -115,7 +115,7 @@ public final class FleetMember implements Server, FleetContext {
                 .on(Frozen.class, (m, c) -> onFrozen(m, c.address()))
                 .on(NewView.class, (m, c) -> onNewView(m.view()))
                 .on(Welcome.class, (m, c) -> onWelcome(m))
-                .on(HandOver.class, (m, c) -> onHandOver(m, c.address()))
+                .on(HandOver.class, (m, c) -> onHandOver(m))
                 .on(Wake.class, (m, c) -> null)
                 .on(Object.class, this::onServiceMessage);
         service.start(this, serviceHandlers);
@@ -135,7 +135,8 @@ public final class FleetMember implements Server, FleetContext {
         }
         if (frozen && !frozenReported && service.isQuiescent()) {
             frozenReported = true;
-            ctx.send(frozenBy, new Frozen(frozenEpoch, frozenRound));
+            Object share = departing ? service.handOver(view.without(Set.of(ctx.address()))) : null;
+            ctx.send(frozenBy, new Frozen(frozenEpoch, frozenRound, share));
             work++;
         }
         return work;
@@ -361,6 +362,9 @@ public final class FleetMember implements Server, FleetContext {
             return null;
         }
         r.waiting.remove(from);
+        if (from.equals(r.leaver)) {
+            r.handOver = reply.handOver();
+        }
         if (!r.waiting.isEmpty()) {
             return null;
         }
@@ -373,6 +377,14 @@ public final class FleetMember implements Server, FleetContext {
             broadcast(next);
         } else {
             MembershipView next = view.without(Set.of(r.leaver));
+            if (r.handOver != null) {
+                // the state moves before the view: the next coordinator has it when it installs the view
+                if (next.coordinator().equals(ctx.address())) {
+                    service.receiveHandOver(r.leaver, r.handOver);
+                } else {
+                    ctx.send(next.coordinator(), new HandOver(r.leaver, r.handOver));
+                }
+            }
             ctx.logger().info("fleet {}: {} leaves -> epoch {} {}", state.name(), r.leaver, next.epoch(), next.members());
             broadcast(next);
         }
@@ -411,9 +423,9 @@ public final class FleetMember implements Server, FleetContext {
         return null;
     }
 
-    private Object onHandOver(HandOver handOver, Address from) {
+    private Object onHandOver(HandOver handOver) {
         if (handOver.state() != null) {
-            service.receiveHandOver(from, handOver.state());
+            service.receiveHandOver(handOver.from(), handOver.state());
         }
         return null;
     }
@@ -435,10 +447,6 @@ public final class FleetMember implements Server, FleetContext {
         Status before = status;
         status = member ? Status.MEMBER : (before == Status.JOINING || before == Status.BOOTING ? before : Status.DEPARTED);
         if (status == Status.DEPARTED && before == Status.MEMBER) {
-            Object share = service.handOver(next);
-            if (share != null && next.coordinator() != null) {
-                ctx.send(next.coordinator(), new HandOver(share));
-            }
             ctx.logger().info("fleet {}: {} is no longer a member (epoch {}); it forwards from now on",
                     state.name(), ctx.address(), next.epoch());
         }
@@ -624,6 +632,7 @@ public final class FleetMember implements Server, FleetContext {
         final Address joiner;
         final Address leaver;
         final Set<Address> waiting;
+        Object handOver;
 
         Round(long id, long epoch, Address joiner, Address leaver, Set<Address> waiting) {
             this.id = id;

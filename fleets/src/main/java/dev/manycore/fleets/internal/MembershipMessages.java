@@ -34,8 +34,11 @@ public final class MembershipMessages {
     public record Freeze(long epoch, long round) {
     }
 
-    /** A member is frozen and quiescent at this epoch and round. */
-    public record Frozen(long epoch, long round) {
+    /**
+     * A member is frozen and quiescent at this epoch and round; a member that asked to leave adds
+     * the state it hands over (null otherwise), so the state moves before the view changes.
+     */
+    public record Frozen(long epoch, long round, Object handOver) {
     }
 
     /** The coordinator installs a new view. */
@@ -46,7 +49,7 @@ public final class MembershipMessages {
     public record Welcome(MembershipView view, Object state) {
     }
 
-    /** A leaving member's state, for the coordinator. */
-    public record HandOver(Object state) {
+    /** A leaving member's state, for the member that coordinates the next view. */
+    public record HandOver(Address from, Object state) {
     }
 }
