@@ -13,9 +13,18 @@ import java.util.Objects;
  */
 public record NameFlags(boolean serviceSet, boolean interchangeable, LookupPolicy policy) {
 
-    /** @throws NullPointerException if the policy is null */
+    /**
+     * @throws NullPointerException     if the policy is null
+     * @throws IllegalArgumentException if a stateful service set does not use key affinity (its
+     *                                  members are not interchangeable, so a key must always reach
+     *                                  the same one)
+     */
     public NameFlags {
         Objects.requireNonNull(policy, "lookup policy is null");
+        if (serviceSet && !interchangeable && policy != LookupPolicy.KEY_AFFINITY) {
+            throw new IllegalArgumentException("a stateful service set looked up by " + policy
+                    + " would send one key to different members: stateful sets use KEY_AFFINITY");
+        }
     }
 
     /** @return a single, interchangeable mailbox (the usual registration) */

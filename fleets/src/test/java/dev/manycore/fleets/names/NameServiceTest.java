@@ -325,6 +325,9 @@ class NameServiceTest {
         assertThrows(IllegalArgumentException.class, () -> service.client(core(0, 0), " "));
         assertThrows(NullPointerException.class, () -> a.register(n("/apps/x"), null, NameFlags.single()));
         assertThrows(NamespaceOwnedException.class, () -> a.register(Name.root(), mailbox(1, 1, 1), NameFlags.single()));
+        IllegalArgumentException flags = assertThrows(IllegalArgumentException.class,
+                () -> new NameFlags(true, false, LookupPolicy.ROUND_ROBIN));
+        assertTrue(flags.getMessage().contains("KEY_AFFINITY"), flags.getMessage());
     }
 
     /** @return what each image holds that the first does not, and the reverse */
