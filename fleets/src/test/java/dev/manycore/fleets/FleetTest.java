@@ -174,6 +174,30 @@ class FleetTest {
     }
 
     @Test
+    void theCoordinatorItselfCanLeaveAndTheNextLowestTakesOver() throws Exception {
+        Fleet fleet = Fleet.builder(engine, "cells", Cell::new).cores(cores(4, 8, 12)).start();
+        MembershipView v = get(fleet.whenView(view -> view.size() == 3));
+        Address coordinator = v.coordinator();
+        MembershipView after = get(fleet.shrink(coordinator));
+        assertEquals(v.members().get(1), after.coordinator());
+        Address joiner = get(fleet.grow(engine.topology().core(13)));
+        assertTrue(fleet.view().contains(joiner), "the new coordinator admits joiners");
+        assertEquals(joiner, client.callAndWait(joiner, new Whoami(), WAIT));
+    }
+
+    @Test
+    void aJoinInterruptedByAFailureCompletesInTheNextView() throws Exception {
+        Fleet fleet = Fleet.builder(engine, "cells", Cell::new).cores(cores(4, 8, 12))
+                .failureDetection(Duration.ofMillis(20), Duration.ofMillis(300)).start();
+        MembershipView v = get(fleet.whenView(view -> view.size() == 3));
+        Address victim = v.members().get(1);
+        fleet.crash(victim);
+        Address joiner = get(fleet.grow(engine.topology().core(13)));
+        MembershipView after = get(fleet.whenView(view -> view.contains(joiner) && !view.contains(victim)));
+        assertEquals(3, after.size());
+    }
+
+    @Test
     void membersReportTheirLoad() throws Exception {
         Fleet fleet = Fleet.builder(engine, "cells", Cell::new).cores(cores(4, 8))
                 .failureDetection(Duration.ofMillis(10), Duration.ofMillis(1000)).start();
