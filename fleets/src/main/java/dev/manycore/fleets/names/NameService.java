@@ -4,6 +4,9 @@ import dev.manycore.dqdt.Dqdt;
 import dev.manycore.fleets.Client;
 import dev.manycore.fleets.Fleet;
 import dev.manycore.fleets.internal.names.NameReplica;
+import dev.manycore.fleets.internal.names.PublishedNames;
+import dev.manycore.messaging.NameResolver;
+import dev.manycore.numa.Topology;
 import dev.manycore.messaging.Engine;
 import dev.manycore.messaging.Name;
 import dev.manycore.numa.CoreId;
@@ -53,6 +56,20 @@ public final class NameService {
     }
 
     /**
+     * Makes the engine-level resolver that the name service keeps current: give it to the engine
+     * ({@code ThreadedEngine.Builder.nameResolver}) when building it, and to
+     * {@link Builder#publishTo} when starting the service. Agents' sends by name
+     * ({@code AgentContext.send(Name, ...)}) then resolve through it on a cache miss, and the
+     * service invalidates their cores' caches when a name is deleted or moved.
+     *
+     * @param topology the engine's topology
+     * @return the resolver, empty until the service publishes to it
+     */
+    public static NameResolver newResolver(Topology topology) {
+        return new PublishedNames(Objects.requireNonNull(topology, "topology is null"));
+    }
+
+    /**
      * Opens a client on a core for an owner: its lookups are answered by the member nearest to
      * that core, fill that core's name cache, and its updates are made in the owner's name.
      *
@@ -74,10 +91,25 @@ public final class NameService {
     public static final class Builder {
         private final Engine engine;
         private final Fleet.Builder fleet;
+        private PublishedNames published;
 
         private Builder(Engine engine) {
             this.engine = engine;
-            this.fleet = Fleet.builder(engine, "names", NameReplica::new);
+            this.fleet = Fleet.builder(engine, "names", () -> new NameReplica(published));
+        }
+
+        /**
+         * @param resolver a resolver made by {@link NameService#newResolver}, given to the engine
+         * @return this builder
+         * @throws IllegalArgumentException if the resolver was not made by {@link NameService#newResolver}
+         */
+        public Builder publishTo(NameResolver resolver) {
+            if (!(resolver instanceof PublishedNames p)) {
+                throw new IllegalArgumentException("resolver " + resolver + " was not made by NameService.newResolver:"
+                        + " the name service can only keep its own resolver current");
+            }
+            this.published = p;
+            return this;
         }
 
         /**

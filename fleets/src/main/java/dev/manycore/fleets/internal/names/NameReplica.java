@@ -106,8 +106,21 @@ public final class NameReplica implements FleetServer {
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private final List<Held> awaitingView = new ArrayList<>();
     private final Map<Name, Set<Address>> watchers = new HashMap<>();
+    private final PublishedNames published;
     private boolean frozen;
     private long sequence;
+
+    /** A replica that publishes to no engine-level resolver. */
+    public NameReplica() {
+        this(null);
+    }
+
+    /**
+     * @param published the engine-level resolver to publish committed names to, or null
+     */
+    public NameReplica(PublishedNames published) {
+        this.published = published;
+    }
 
     @Override
     public void start(FleetContext context, Handlers handlers) {
@@ -303,6 +316,7 @@ public final class NameReplica implements FleetServer {
         if (commit) {
             long before = table.lastVersion(p.update.name());
             table.apply(p.update);
+            publish(p.update.name());
             if (p.update instanceof Delete || p.update instanceof Unregister || p.update instanceof Move) {
                 invalidate(p.update.name(), before);
             }
@@ -310,12 +324,24 @@ public final class NameReplica implements FleetServer {
         releaseWaiters();
     }
 
+    private void publish(Name name) {
+        if (published != null) {
+            NameEntry e = table.get(name);
+            published.publish(name, e == null ? List.of() : e.mappings(), table.lastVersion(name));
+        }
+    }
+
     private void invalidate(Name name, long staleVersion) {
+        NameInvalidation message = new NameInvalidation(name, staleVersion);
+        if (published != null) {
+            for (Address a : published.takeWatchers(name)) {
+                ctx.send(a, message);
+            }
+        }
         Set<Address> holders = watchers.remove(name);
         if (holders == null) {
             return;
         }
-        NameInvalidation message = new NameInvalidation(name, staleVersion);
         for (Address a : holders) {
             ctx.send(a, message);
         }
@@ -384,6 +410,7 @@ public final class NameReplica implements FleetServer {
     @Override
     public void viewChanged(MembershipView previous, MembershipView current) {
         table.setSystemName(SELF, NameFlags.serviceSet(LookupPolicy.NEAREST), current.members());
+        publish(SELF);
         if (!current.contains(ctx.address())) {
             // evicted or departed: hand our clients' updates to a member
             for (Coordinated tx : new ArrayList<>(coordinating.values())) {
