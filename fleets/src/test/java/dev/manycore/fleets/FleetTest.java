@@ -161,7 +161,7 @@ class FleetTest {
     @Test
     void crashedMemberIsSuspectedAndRemoved() throws Exception {
         Fleet fleet = Fleet.builder(engine, "cells", Cell::new).cores(cores(4, 8, 12, 13))
-                .failureDetection(Duration.ofMillis(20), Duration.ofMillis(300)).start();
+                .failureDetection(Duration.ofMillis(50), Duration.ofMillis(1000)).start();
         MembershipView v = get(fleet.whenView(view -> view.size() == 4));
         Address victim = v.members().getFirst();
         fleet.crash(victim);
@@ -188,7 +188,7 @@ class FleetTest {
     @Test
     void aJoinInterruptedByAFailureCompletesInTheNextView() throws Exception {
         Fleet fleet = Fleet.builder(engine, "cells", Cell::new).cores(cores(4, 8, 12))
-                .failureDetection(Duration.ofMillis(20), Duration.ofMillis(300)).start();
+                .failureDetection(Duration.ofMillis(50), Duration.ofMillis(1000)).start();
         MembershipView v = get(fleet.whenView(view -> view.size() == 3));
         Address victim = v.members().get(1);
         fleet.crash(victim);

@@ -35,7 +35,7 @@ class FleetRegistrationTest {
             NameService names = NameService.builder(engine).cores(List.of(topology.core(0), topology.core(60))).start();
             Fleet cells = Fleet.builder(engine, "cells", Idle::new)
                     .cores(List.of(topology.core(20), topology.core(24), topology.core(40)))
-                    .failureDetection(Duration.ofMillis(20), Duration.ofMillis(300)).start();
+                    .failureDetection(Duration.ofMillis(50), Duration.ofMillis(1000)).start();
             MembershipView first = cells.whenView(v -> v.size() == 3).get(30, TimeUnit.SECONDS);
             NameServiceClient client = names.client(topology.core(1), "app");
             Name name = Name.of("/svc/cells");

@@ -35,7 +35,7 @@ class NameServiceFailureTest {
             engine.start();
             NameService service = NameService.builder(engine)
                     .cores(List.of(topology.core(0), topology.core(12), topology.core(48), topology.core(60)))
-                    .failureDetection(Duration.ofMillis(20), Duration.ofMillis(400)).start();
+                    .failureDetection(Duration.ofMillis(50), Duration.ofMillis(1000)).start();
             service.fleet().whenView(v -> v.size() == 4).get(30, TimeUnit.SECONDS);
             NameServiceClient setup = service.client(topology.core(1), "app");
             List<Name> stable = new ArrayList<>();
@@ -55,7 +55,7 @@ class NameServiceFailureTest {
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 NameServiceClient c = service.client(topology.core(16 * t + 6), "app")
-                        .withTimeouts(Duration.ofMillis(150), Duration.ofSeconds(5));
+                        .withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(5));
                 int first = t;
                 threads.add(Thread.ofPlatform().name("lookups-" + t).start(() -> {
                     int i = first;
@@ -76,7 +76,7 @@ class NameServiceFailureTest {
             }
             for (int t = 0; t < 2; t++) {
                 NameServiceClient c = service.client(topology.core(32 * t + 9), "app")
-                        .withTimeouts(Duration.ofMillis(150), Duration.ofSeconds(3));
+                        .withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(5));
                 int id = t;
                 threads.add(Thread.ofPlatform().name("updates-" + t).start(() -> {
                     int i = 0;

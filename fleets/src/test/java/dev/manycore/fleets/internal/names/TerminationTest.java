@@ -47,7 +47,7 @@ class TerminationTest {
         engine = ThreadedEngine.builder(topology).workers(2).build();
         engine.start();
         service = NameService.builder(engine).cores(List.of(topology.core(0), topology.core(5), topology.core(15)))
-                .failureDetection(Duration.ofMillis(20), Duration.ofMillis(300)).start();
+                .failureDetection(Duration.ofMillis(50), Duration.ofMillis(1000)).start();
         view = service.fleet().whenView(v -> v.size() == 3).get(30, TimeUnit.SECONDS);
         probe = Client.open(engine, topology.core(6));
         client = service.client(topology.core(7), "owner");
