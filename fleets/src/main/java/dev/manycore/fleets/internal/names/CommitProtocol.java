@@ -54,6 +54,10 @@ public final class CommitProtocol {
     public record Commit(TxId tx) {
     }
 
+    /** A participant applied a commit it received from the transaction's coordinator. */
+    public record CommitAck(TxId tx) {
+    }
+
     /** Phase two: release. */
     public record Abort(TxId tx) {
     }

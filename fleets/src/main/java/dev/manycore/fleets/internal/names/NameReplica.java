@@ -8,6 +8,7 @@ import dev.manycore.fleets.MembershipView;
 import dev.manycore.fleets.internal.names.CommitProtocol.Abort;
 import dev.manycore.fleets.internal.names.CommitProtocol.Answer;
 import dev.manycore.fleets.internal.names.CommitProtocol.Commit;
+import dev.manycore.fleets.internal.names.CommitProtocol.CommitAck;
 import dev.manycore.fleets.internal.names.CommitProtocol.Inquiry;
 import dev.manycore.fleets.internal.names.CommitProtocol.Outcome;
 import dev.manycore.fleets.internal.names.CommitProtocol.Prepare;
@@ -33,6 +34,7 @@ import dev.manycore.fleets.names.NameEntry;
 import dev.manycore.fleets.names.NameFlags;
 import dev.manycore.fleets.names.NameNotFoundException;
 import dev.manycore.fleets.names.NameServiceException;
+import dev.manycore.fleets.names.NameServiceTimeoutException;
 import dev.manycore.fleets.names.NameTableImage;
 import dev.manycore.messaging.Address;
 import dev.manycore.messaging.Name;
@@ -69,9 +71,12 @@ import java.util.Set;
  * its undecided transactions in the new view. A participant holding a transaction prepared by a
  * coordinator that left runs a termination round: it asks every member of the new view; a member
  * that answers "prepared" promises to ignore the old coordinator from then on; if any member
- * committed, all commit, otherwise all abort. Since a coordinator decides to commit only after
- * every member of its view voted yes, and answers its client only after sending every commit,
- * replicas never diverge (one failure during a termination round is tolerated).
+ * committed, all commit, otherwise all abort. A coordinator decides to commit only after every
+ * member of its view voted yes, and answers its client only after every participant acknowledged
+ * applying the commit; so replicas never diverge, and an update reported committed is in every
+ * replica of the view (one more failure during a termination round is tolerated, not two). A
+ * coordinator evicted while it waits for acknowledgements answers "outcome unknown"
+ * ({@link NameServiceTimeoutException}): the members that remain decide.
  *
  * <p><b>Joins</b> (fos report 4.4): the fleet freezes every member; a frozen member holds new
  * updates back and reports quiescence when it coordinates, holds and waits for nothing; the
@@ -93,6 +98,7 @@ public final class NameReplica implements FleetServer {
     private NameTable table = NameTable.boot();
     private LookupSelection selection;
     private final Map<TxId, Coordinated> coordinating = new LinkedHashMap<>();
+    private final Map<TxId, Coordinated> committing = new LinkedHashMap<>();
     private final Map<TxId, Prepared> prepared = new LinkedHashMap<>();
     private final List<Waiting> waiting = new ArrayList<>();
     private final List<Waiting> early = new ArrayList<>();
@@ -138,6 +144,7 @@ public final class NameReplica implements FleetServer {
                 .on(Prepare.class, (p, c) -> onPrepare(p, c.address()))
                 .on(Vote.class, (v, c) -> onVote(v, c.address()))
                 .on(Commit.class, (m, c) -> onDecision(m.tx(), true, c.address()))
+                .on(CommitAck.class, (m, c) -> onCommitAck(m.tx(), c.address()))
                 .on(Abort.class, (m, c) -> onDecision(m.tx(), false, c.address()))
                 .on(Inquiry.class, (q, c) -> onInquiry(q, c.address()))
                 .on(Answer.class, (a, c) -> onAnswer(a, c.address()));
@@ -195,9 +202,10 @@ public final class NameReplica implements FleetServer {
                 for (Address a : tx.participants) {
                     ctx.send(a, commit);
                 }
-                // our own participant applies it when its Commit arrives; the version is the one every
-                // replica computed, since updates of a name are serialised by its lock
-                ctx.reply(tx.caller, new Committed(tx.update.name(), tx.version));
+                // the client hears of the commit once every participant applied it (our own one too),
+                // so a reply "committed" survives any failure of this coordinator
+                tx.waitingFor.addAll(tx.participants);
+                committing.put(tx.id, tx);
             }
             return null;
         }
@@ -213,6 +221,22 @@ public final class NameReplica implements FleetServer {
             }
         }
         return null;
+    }
+
+    private Object onCommitAck(TxId id, Address from) {
+        Coordinated tx = committing.get(id);
+        if (tx != null && tx.waitingFor.remove(from)) {
+            replyIfApplied(tx);
+        }
+        return null;
+    }
+
+    private void replyIfApplied(Coordinated tx) {
+        if (tx.waitingFor.isEmpty()) {
+            committing.remove(tx.id);
+            // the version is the one every replica computed: updates of a name are serialised by its lock
+            ctx.reply(tx.caller, new Committed(tx.update.name(), tx.version));
+        }
     }
 
     private void abort(Coordinated tx) {
@@ -306,6 +330,9 @@ public final class NameReplica implements FleetServer {
             return null; // the old coordinator lost its say: a termination round decides
         }
         resolve(p, commit);
+        if (commit) {
+            ctx.send(from, new CommitAck(tx));
+        }
         return null;
     }
 
@@ -411,6 +438,17 @@ public final class NameReplica implements FleetServer {
     public void viewChanged(MembershipView previous, MembershipView current) {
         table.setSystemName(SELF, NameFlags.serviceSet(LookupPolicy.NEAREST), current.members());
         publish(SELF);
+        for (Coordinated tx : new ArrayList<>(committing.values())) {
+            if (!current.contains(ctx.address())) {
+                // evicted while committing: the members that remain decide the outcome
+                committing.remove(tx.id);
+                ctx.replyError(tx.caller, new NameServiceTimeoutException(tx.update.name(), "the member coordinating"
+                        + " the update of " + tx.update.name() + " left the fleet during its commit: outcome unknown"));
+            } else {
+                tx.waitingFor.retainAll(current.members());
+                replyIfApplied(tx);
+            }
+        }
         if (!current.contains(ctx.address())) {
             // evicted or departed: hand our clients' updates to a member
             for (Coordinated tx : new ArrayList<>(coordinating.values())) {
@@ -472,7 +510,8 @@ public final class NameReplica implements FleetServer {
 
     @Override
     public boolean isQuiescent() {
-        return coordinating.isEmpty() && prepared.isEmpty() && waiting.isEmpty() && terminations.isEmpty();
+        return coordinating.isEmpty() && committing.isEmpty() && prepared.isEmpty() && waiting.isEmpty()
+                && terminations.isEmpty();
     }
 
     @Override
