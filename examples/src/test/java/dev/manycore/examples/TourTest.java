@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TourTest {
 
     @Test
-    void tourPrintsTheChipTheCostsAndTheHost() {
+    void tourPrintsTheChipTheDecisionsAndTheTraffic() throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -27,7 +27,11 @@ class TourTest {
         assertTrue(out.contains("tsar 16x16: 256 clusters, 1024 cores"), out);
         assertTrue(out.contains("30 hops"), out);
         assertTrue(out.contains("opteron64: 8 clusters, 64 cores"), out);
-        assertTrue(out.contains("== this host =="), out);
+        assertTrue(out.contains("This host:"), out);
+        assertTrue(out.contains("thread 19 -> "), out);
+        assertTrue(out.contains("20000 round trips"), out);
+        assertTrue(out.contains("30 hops: 20000 messages"), out);
+        assertTrue(out.contains("0 hops: 20000 messages"), out);
     }
 
     @Test

@@ -321,10 +321,10 @@ public final class ThreadedEngine implements Engine {
         /**
          * @param costModel the cost model for traffic energy; its topology must be this engine's
          * @return this builder
-         * @throws IllegalArgumentException if the model is for another topology
+         * @throws IllegalArgumentException if the model is for another topology (by {@link Topology#equals})
          */
         public Builder costModel(CostModel costModel) {
-            if (costModel.topology() != topology) {
+            if (!costModel.topology().equals(topology)) {
                 throw new IllegalArgumentException("cost model for topology '" + costModel.topology().name()
                         + "' given to an engine on '" + topology.name() + "': use costModel.withTopology(topology)");
             }

@@ -336,6 +336,36 @@ class ThreadedEngineTest {
     }
 
     @Test
+    void pinnedWorkersStillDeliver() throws Exception {
+        Topology mesh = Topology.tsar(2, 2);
+        try (ThreadedEngine engine = ThreadedEngine.builder(mesh).workers(2).pinWorkers(true).build()) {
+            Address echo = engine.spawn(mesh.core(15), Echo::new);
+            CompletableFuture<Integer> done = new CompletableFuture<>();
+            engine.spawn(mesh.core(0), ctx -> new Pinger(ctx, echo, 100, done));
+            engine.start();
+            assertEquals(100, done.get(60, TimeUnit.SECONDS), "pinning is best effort: refused pins only log");
+        }
+    }
+
+    @Test
+    void injectedMessageReachesAnAgentAndUnknownAddressesAnswerClosed() throws Exception {
+        Topology mesh = Topology.tsar(2, 2);
+        try (ThreadedEngine engine = ThreadedEngine.builder(mesh).workers(1).build()) {
+            CompletableFuture<Envelope<Object>> got = new CompletableFuture<>();
+            Address agent = engine.spawn(mesh.core(2), ctx -> () -> ctx.receive(e -> got.complete(e.detach()), 4));
+            Address outside = new Address(mesh.core(0), 9999);
+            engine.start();
+
+            assertEquals(SendStatus.DELIVERED, engine.inject(outside, agent, "from a user thread", 5L));
+            Envelope<Object> e = got.get(60, TimeUnit.SECONDS);
+            assertEquals("from a user thread", e.payload());
+            assertEquals(outside, e.sender());
+            assertEquals(5L, e.correlationId());
+            assertEquals(SendStatus.CLOSED, engine.inject(outside, new Address(mesh.core(1), 777), "x", 0));
+        }
+    }
+
+    @Test
     void badWorkerCountIsRefused() {
         thrown(IllegalArgumentException.class, () -> ThreadedEngine.builder(Topology.tsar(2, 2)).workers(0),
                 "workers 0", "1 to 4096");

@@ -8,6 +8,7 @@ import dev.manycore.numa.internal.TopologyPicture;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -477,6 +478,28 @@ public final class Topology {
             TopologyPicture.matrix(out, matrix, coreCounts);
         }
         return out.toString();
+    }
+
+    /**
+     * Two topologies are equal when they describe the same machine: same kind, clusters with the
+     * same cores, pages and mesh positions (or the same distance table), same page size and the
+     * same host CPUs. The {@link #name()} is a label and takes no part.
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        return o instanceof Topology t && kind == t.kind && pageSize == t.pageSize && meshWidth == t.meshWidth
+                && meshHeight == t.meshHeight && Arrays.equals(firstCore, t.firstCore) && Arrays.equals(pages, t.pages)
+                && Arrays.equals(packedPositions, t.packedPositions) && Objects.equals(matrix, t.matrix)
+                && Arrays.equals(hostCpus, t.hostCpus);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, pageSize, meshWidth, meshHeight, Arrays.hashCode(firstCore), Arrays.hashCode(pages),
+                Arrays.hashCode(packedPositions), matrix);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,6 +67,18 @@ class TopologyTest {
         assertEquals(List.of(t.core(3), t.core(4), t.core(5)), t.coresOf(t.cluster(1)));
         assertEquals(t.cluster(1), t.clusterOf(t.core(5)));
         assertEquals(t.cluster(2), t.clusterOf(t.core(6)));
+    }
+
+    @Test
+    void topologiesOfTheSameMachineAreEqualWhateverTheirName() {
+        assertEquals(Topology.tsar(), Topology.mesh(16, 16).coresPerCluster(4).build());
+        assertEquals(Topology.tsar().hashCode(), Topology.mesh(16, 16).coresPerCluster(4).build().hashCode());
+        assertEquals(Topology.opteron64(), Topology.opteron64());
+        assertNotEquals(Topology.tsar(4, 4), Topology.tsar(4, 3));
+        assertNotEquals(Topology.tsar(2, 2), Topology.mesh(2, 2).without(3).build());
+        assertNotEquals(Topology.tsar(2, 2), Topology.mesh(2, 2).pagesPerCluster(8).build());
+        assertNotEquals(Topology.tsar(2, 2), Topology.mesh(2, 2).coresPerCluster(2).build());
+        assertNotEquals(Topology.opteron64(), Topology.fromDistanceMatrix(new int[][] {{10}}, 8, 16_384));
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -33,6 +34,10 @@ import java.util.concurrent.TimeUnit;
  * each receiver invocation drains up to {@value #BATCH}. Throughput is the sender's ops/s: one op =
  * one message accepted. The payload is one preallocated record, so {@code -prof gc} shows what the
  * transport itself allocates per message.
+ *
+ * <p>The {@code sameThread} pair sends {@value #BATCH} messages and drains them on one thread: the
+ * instruction cost of a message without cross-core traffic or scheduling, a figure that survives a
+ * loaded host where the two-thread groups mostly measure the scheduler.
  */
 @State(Scope.Group)
 @BenchmarkMode(Mode.Throughput)
@@ -114,6 +119,28 @@ public class MailboxOneToOneBenchmark {
     @Group("jctoolsMpsc")
     @GroupThreads(1)
     public int queueDrain(Receiver r) {
+        return queue.drain(r.consumer, BATCH);
+    }
+
+    @Benchmark
+    @Group("mailboxSameThread")
+    @GroupThreads(1)
+    @OperationsPerInvocation(BATCH)
+    public int mailboxSameThread(Sender s, Receiver r) {
+        for (int i = 0; i < BATCH; i++) {
+            mailbox.send(s.right, PAYLOAD, 1L, 0L);
+        }
+        return mailbox.drain(r.handler, BATCH);
+    }
+
+    @Benchmark
+    @Group("jctoolsSameThread")
+    @GroupThreads(1)
+    @OperationsPerInvocation(BATCH)
+    public int queueSameThread(Receiver r) {
+        for (int i = 0; i < BATCH; i++) {
+            queue.offer(PAYLOAD);
+        }
         return queue.drain(r.consumer, BATCH);
     }
 }

@@ -34,7 +34,10 @@ import java.lang.invoke.VarHandle;
  * <pre>
  * rows (inner nodes), one row per node, ROW_STRIDE longs apart (&gt; one cache line of gap):
  *   [ THREADS c0 c1 c2 c3 | SAT1 c0..c3 | ... | SAT16 c0..c3 | PAGES c0..c3 | BLOCKS0 c0..c3 | ... | BLOCKS10 c0..c3 | pad ]
- * cores: one long per core, CORE_STRIDE longs apart (one cache line each)
+ * cores: one long per core, the cores of a cluster side by side, CLUSTER_GAP longs between clusters
+ *        (a cluster's cores share their lines: the threaded engine drives a cluster's cores from
+ *        one host thread and TSAR's cores share their cluster's L2, so this costs little false
+ *        sharing, and the final select of a placement reads one line; clusters never share one)
  * banks: [ pages | blocks0 .. blocks10 | pad ] per cluster, BANK_STRIDE longs apart
  * </pre>
  *
@@ -55,7 +58,7 @@ public final class IndicatorCells implements Indicators {
     static final int INDICATORS = BLOCKS_FIRST + MAX_ORDER + 1;
 
     private static final int ROW_STRIDE = INDICATORS * TreeArrays.ARITY + 12;
-    private static final int CORE_STRIDE = 8;
+    private static final int CLUSTER_GAP = 8;
     private static final int BANK_STRIDE = 24;
     private static final int PAD = 16;
 
@@ -112,7 +115,7 @@ public final class IndicatorCells implements Indicators {
         }
         int n = tree.nodeCount();
         this.rows = new long[PAD + Math.max(0, n - leafCount) * ROW_STRIDE + PAD];
-        this.cores = new long[PAD + topology.coreCount() * CORE_STRIDE + PAD];
+        this.cores = new long[PAD + topology.coreCount() + leafCount * CLUSTER_GAP + PAD];
         this.banks = new long[PAD + leafCount * BANK_STRIDE + PAD];
         this.countShift = new int[n];
         this.pageShift = new int[n];
@@ -192,8 +195,8 @@ public final class IndicatorCells implements Indicators {
         return PAD + (parentNode - leafCount) * ROW_STRIDE + indicator * TreeArrays.ARITY + childSlot;
     }
 
-    private static int coreCell(int core) {
-        return PAD + core * CORE_STRIDE;
+    private int coreCell(int core) {
+        return PAD + core + clusterOfCore[core] * CLUSTER_GAP;
     }
 
     private static int bankCell(int cluster, int field) {
@@ -244,12 +247,10 @@ public final class IndicatorCells implements Indicators {
 
     // ---------------------------------------------------------------- events
 
-    /** @return the first core index of a cluster */
-    public int firstCore(int cluster) {
-        return firstCore[cluster];
-    }
-
-    /** @return the cluster index of a core */
+    /**
+     * @param core a core index
+     * @return the cluster index of that core
+     */
     public int clusterOfCore(int core) {
         return clusterOfCore[core];
     }
@@ -264,12 +265,44 @@ public final class IndicatorCells implements Indicators {
         // Linearisation point of the core's exact count; the order of same-core events.
         long old = add(cores, coreCell(core), delta);
         int leaf = clusterOfCore[core];
-        addToStream(leaf, THREADS, delta);
         long j = delta > 0 ? old + 1 : old;
         if (j >= 1 && j <= SATURATION_LEVELS) {
-            addToStream(leaf, SAT_FIRST + (int) j - 1, delta);
+            addThreadStreams(leaf, SAT_FIRST + (int) j - 1, delta);
+        } else {
+            addToStream(leaf, THREADS, delta);
         }
         return old;
+    }
+
+    /**
+     * {@link #addToStream} for the thread count and one saturation level at once: one climb, the
+     * two adds of a level on neighbouring cells of the same row. Each indicator stops climbing
+     * where its own change stops crossing quanta; the climb stops when both have.
+     */
+    private void addThreadStreams(int node, int saturation, long delta) {
+        int x = node;
+        long threads = delta;
+        long saturated = delta;
+        while (x != root) {
+            int p = parent[x];
+            int s = slot[x];
+            // Two linearisation points, one per indicator, as in addToStream.
+            long oldThreads = threads != 0 ? add(rows, cell(p, THREADS, s), threads) : 0;
+            long oldSaturated = saturated != 0 ? add(rows, cell(p, saturation, s), saturated) : 0;
+            if (p == root) {
+                return;
+            }
+            int shift = countShift[p];
+            if (shift != 0) {
+                int base = x * INDICATORS;
+                threads = threads != 0 ? moved(oldThreads, threads, phase[base + THREADS], shift) : 0;
+                saturated = saturated != 0 ? moved(oldSaturated, saturated, phase[base + saturation], shift) : 0;
+                if ((threads | saturated) == 0) {
+                    return;
+                }
+            }
+            x = p;
+        }
     }
 
     /**
@@ -279,6 +312,8 @@ public final class IndicatorCells implements Indicators {
      * @return the bank's free blocks of that order before the add
      */
     public long addBlocks(int cluster, int order, long delta) {
+        // Linearisation point of the bank's exact block count; pages follow in a second getAndAdd,
+        // so a reader may briefly see one without the other.
         long old = add(banks, bankCell(cluster, 1 + order), delta);
         addToStream(cluster, BLOCKS_FIRST + order, delta);
         long pages = delta << order;
@@ -291,8 +326,8 @@ public final class IndicatorCells implements Indicators {
     }
 
     /**
-     * Makes every stream equal the exact sum of its leaves and centres every phase, so each stream
-     * is again within its slack. Bottom-up, one pass over the nodes. <b>Needs quiescence</b>: an
+     * Makes every stream equal the exact sum of its leaves and resets every phase for its rounding
+     * direction, so each stream is again within its slack. Bottom-up, one pass over the nodes. <b>Needs quiescence</b>: an
      * update running at the same time may be lost from the inner nodes (never from the exact leaf
      * sources), until the next quiescent flush.
      */

@@ -98,7 +98,12 @@ public final class MpscEnvelopeRing extends MpscEnvelopeRingConsumerFields {
         int slot = (int) (p & mask) << 1;
         words[slot] = correlation;
         words[slot + 1] = sendTime;
-        refs[slot + 1] = tag;
+        // A slot keeps its tag after being taken; with a steady sender the tag is already there, so a
+        // load replaces a reference store and its GC write barrier. Safe: only producers write the
+        // tag, and this producer owns the slot since its claim.
+        if (refs[slot + 1] != tag) {
+            refs[slot + 1] = tag;
+        }
         REFS.setRelease(refs, slot, payload);
         return OK;
     }

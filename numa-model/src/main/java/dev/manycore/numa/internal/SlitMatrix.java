@@ -117,6 +117,16 @@ public final class SlitMatrix {
         return relative[a * n + b];
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SlitMatrix m && Arrays.equals(relative, m.relative);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(relative);
+    }
+
     /** @return the largest hop rank */
     public int maxHops() {
         return maxHops;
