@@ -8,8 +8,6 @@ import dev.manycore.fleets.LoadReport;
 import dev.manycore.fleets.MembershipView;
 import dev.manycore.fleets.Request;
 import dev.manycore.fleets.RequestHandler;
-import dev.manycore.fleets.ScheduledTimer;
-import dev.manycore.fleets.SeededRandom;
 import dev.manycore.fleets.Server;
 import dev.manycore.fleets.ServerContext;
 import dev.manycore.fleets.ServerMetrics;
@@ -23,14 +21,8 @@ import dev.manycore.fleets.internal.MembershipMessages.LeaveRequest;
 import dev.manycore.fleets.internal.MembershipMessages.NewView;
 import dev.manycore.fleets.internal.MembershipMessages.Welcome;
 import dev.manycore.messaging.Address;
-import dev.manycore.messaging.NameCache;
-import dev.manycore.messaging.SendStatus;
-import dev.manycore.numa.ClusterId;
-import dev.manycore.numa.CoreId;
 import dev.manycore.numa.Topology;
-import org.slf4j.Logger;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.HashMap;
@@ -39,7 +31,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 
 /**
  * The fleet side of one member (fos report 3.2.3 fault tolerance, 3.2.4 elasticity, 4.4 dynamic
@@ -62,7 +53,7 @@ import java.util.concurrent.Executor;
  *
  * <p>Not thread-safe: confined to the member's thread.
  */
-public final class FleetMember implements Server, FleetContext {
+public final class FleetMember extends DelegatingContext implements Server {
 
     private enum Status { BOOTING, JOINING, MEMBER, DEPARTED }
 
@@ -76,7 +67,6 @@ public final class FleetMember implements Server, FleetContext {
     private final ArrayDeque<Held> heldUntilJoined = new ArrayDeque<>();
     private final Set<Address> pendingJoins = new LinkedHashSet<>();
     private final Set<Address> pendingLeaves = new LinkedHashSet<>();
-    private ServerContext ctx;
     private Status status;
     private MembershipView view;
     private boolean departing;
@@ -531,96 +521,6 @@ public final class FleetMember implements Server, FleetContext {
     @Override
     public Map<Address, LoadReport> loads() {
         return Collections.unmodifiableMap(loads);
-    }
-
-    @Override
-    public Address address() {
-        return ctx.address();
-    }
-
-    @Override
-    public CoreId core() {
-        return ctx.core();
-    }
-
-    @Override
-    public ClusterId cluster() {
-        return ctx.cluster();
-    }
-
-    @Override
-    public Topology topology() {
-        return ctx.topology();
-    }
-
-    @Override
-    public long now() {
-        return ctx.now();
-    }
-
-    @Override
-    public SendStatus send(Address to, Object payload) {
-        return ctx.send(to, payload);
-    }
-
-    @Override
-    public void reply(Caller caller, Object reply) {
-        ctx.reply(caller, reply);
-    }
-
-    @Override
-    public void replyError(Caller caller, Throwable failure) {
-        ctx.replyError(caller, failure);
-    }
-
-    @Override
-    public void forward(Address to, Object request, Caller caller) {
-        ctx.forward(to, request, caller);
-    }
-
-    @Override
-    public <R> CompletionStage<R> call(Address to, Request<R> request, Duration timeout) {
-        return ctx.call(to, request, timeout);
-    }
-
-    @Override
-    public CompletionStage<Object> callUntyped(Address to, Object request, long timeoutNs) {
-        return ctx.callUntyped(to, request, timeoutNs);
-    }
-
-    @Override
-    public ScheduledTimer schedule(long delayNs, Runnable action) {
-        return ctx.schedule(delayNs, action);
-    }
-
-    @Override
-    public ScheduledTimer every(long periodNs, Runnable action) {
-        return ctx.every(periodNs, action);
-    }
-
-    @Override
-    public Executor executor() {
-        return ctx.executor();
-    }
-
-    @Override
-    public SeededRandom random() {
-        return ctx.random();
-    }
-
-    @Override
-    public ServerMetrics metrics() {
-        return ctx.metrics();
-    }
-
-    @Override
-    public Logger logger() {
-        return ctx.logger();
-    }
-
-    @Override
-    public NameCache nameCache() {
-        return ctx.nameCache();
     }
 
     private record Held(Object message, Caller caller) {
