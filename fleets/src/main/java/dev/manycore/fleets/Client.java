@@ -1,0 +1,140 @@
+package dev.manycore.fleets;
+
+import dev.manycore.fleets.internal.ClientGateway;
+import dev.manycore.fleets.internal.ServerControl;
+import dev.manycore.fleets.internal.ServerRuntime;
+import dev.manycore.fleets.internal.Wake;
+import dev.manycore.messaging.Address;
+import dev.manycore.messaging.Engine;
+import dev.manycore.numa.CoreId;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * The client side for code that is not a server (user threads, tests, benchmarks): a gateway
+ * agent on a chosen core that sends requests, receives replies and completes futures (fos paper
+ * 3.2: libfos turns a system call into messages). Typed client stubs of fleets are built on it.
+ *
+ * <p>Futures complete on the gateway's engine thread: block on them ({@link #callAndWait}, {@code
+ * join}) or attach {@code Async} continuations with an executor of your own; do not run long work
+ * in non-{@code Async} continuations, it would stall the engine thread.
+ *
+ * <p>Thread-safe: any thread may call any method.
+ */
+public final class Client {
+
+    private final Engine engine;
+    private final ClientGateway gateway;
+    private final Address address;
+    private final CoreId core;
+
+    private Client(Engine engine, CoreId core) {
+        this.engine = engine;
+        this.core = core;
+        this.gateway = new ClientGateway();
+        ServerControl control = new ServerControl();
+        this.address = engine.spawn(core, ctx -> {
+            ServerRuntime runtime = new ServerRuntime(ctx, gateway, core.index(), control);
+            runtime.dutyHook(gateway::drain);
+            return runtime;
+        });
+    }
+
+    /**
+     * Spawns a client gateway on a core.
+     *
+     * @param engine the engine, started or not
+     * @param core   the core the client's requests come from (locality, name cache)
+     * @return the client
+     */
+    public static Client open(Engine engine, CoreId core) {
+        Objects.requireNonNull(engine, "engine is null");
+        Objects.requireNonNull(core, "core is null");
+        return new Client(engine, core);
+    }
+
+    /** @return the gateway's address, the sender of this client's requests */
+    public Address address() {
+        return address;
+    }
+
+    /** @return the client's core */
+    public CoreId core() {
+        return core;
+    }
+
+    /**
+     * Runs an operation on the gateway's engine thread with its {@link ServerContext}.
+     *
+     * @param operation builds a stage from the context; runs on the gateway thread
+     * @param <T>       the result type
+     * @return completes (on the gateway thread) with the stage's result
+     */
+    public <T> CompletableFuture<T> execute(Function<ServerContext, CompletionStage<T>> operation) {
+        Objects.requireNonNull(operation, "operation is null");
+        CompletableFuture<T> result = gateway.submit(operation);
+        // FULL or CLOSED need no retry: a full mailbox means the gateway runs soon anyway.
+        engine.inject(address, address, Wake.INSTANCE, 0L);
+        return result;
+    }
+
+    /**
+     * Calls a server.
+     *
+     * @param to      the server
+     * @param request the request
+     * @param timeout how long to wait for the reply
+     * @param <R>     the response type
+     * @return completes with the reply, or with the exceptions of {@link ServerContext#call}
+     */
+    public <R> CompletableFuture<R> call(Address to, Request<R> request, Duration timeout) {
+        Objects.requireNonNull(to, "destination is null");
+        Objects.requireNonNull(request, "request is null");
+        Objects.requireNonNull(timeout, "timeout is null");
+        return execute(ctx -> ctx.call(to, request, timeout));
+    }
+
+    /**
+     * Calls a server and waits for the reply (for user threads).
+     *
+     * @param to      the server
+     * @param request the request
+     * @param timeout how long to wait for the reply
+     * @param <R>     the response type
+     * @return the reply
+     * @throws CallTimeoutException    if no reply came in time
+     * @throws RemoteFailureException  if the handler failed
+     * @throws UndeliverableException  if the server's mailbox is closed
+     */
+    public <R> R callAndWait(Address to, Request<R> request, Duration timeout) {
+        return await(call(to, request, timeout));
+    }
+
+    /**
+     * Waits for a future of this client and rethrows its failure unwrapped.
+     *
+     * @param future a future
+     * @param <T>    its type
+     * @return its value
+     */
+    public static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Client[" + address + "]";
+    }
+}

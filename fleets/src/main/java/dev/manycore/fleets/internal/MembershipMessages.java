@@ -1,0 +1,55 @@
+package dev.manycore.fleets.internal;
+
+import dev.manycore.fleets.LoadReport;
+import dev.manycore.fleets.MembershipView;
+import dev.manycore.messaging.Address;
+
+/**
+ * The membership protocol of a fleet (fos report 3.2.3, 4.4): heartbeats, join and leave
+ * requests, the freeze round that makes every member quiescent before state moves, view changes
+ * and the welcome of a joiner. All messages are immutable records.
+ */
+public final class MembershipMessages {
+
+    private MembershipMessages() {
+    }
+
+    /** Liveness and load, sent every heartbeat period to every other member of the view. */
+    public record Heartbeat(long epoch, LoadReport load) {
+    }
+
+    /** A joiner asks the coordinator to be admitted; repeated until welcomed. */
+    public record JoinRequest(Address joiner) {
+    }
+
+    /** A member asks the coordinator to let it leave; repeated until a view excludes it. */
+    public record LeaveRequest(Address leaver) {
+    }
+
+    /** Sent by the fleet to a member: leave the fleet gracefully. */
+    public record Depart() {
+    }
+
+    /** The coordinator asks every member to hold back updates and report quiescence. */
+    public record Freeze(long epoch, long round) {
+    }
+
+    /**
+     * A member is frozen and quiescent at this epoch and round; a member that asked to leave adds
+     * the state it hands over (null otherwise), so the state moves before the view changes.
+     */
+    public record Frozen(long epoch, long round, Object handOver) {
+    }
+
+    /** The coordinator installs a new view. */
+    public record NewView(MembershipView view) {
+    }
+
+    /** The coordinator admits a joiner: the view it joins and the state it starts from (may be null). */
+    public record Welcome(MembershipView view, Object state) {
+    }
+
+    /** A leaving member's state, for the member that coordinates the next view. */
+    public record HandOver(Address from, Object state) {
+    }
+}

@@ -1,0 +1,92 @@
+package dev.manycore.fleets.internal.names;
+
+import dev.manycore.fleets.SeededRandom;
+import dev.manycore.fleets.names.NameEntry;
+import dev.manycore.messaging.Address;
+import dev.manycore.numa.ClusterId;
+import dev.manycore.numa.Topology;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Chooses one mailbox of a name for a lookup, by the name's policy (fos paper 3.4; fos report
+ * 4.7.1: "the name server can return the closest or least loaded member"). Round-robin turns and
+ * load hints are per replica, not replicated: they steer, they need not agree.
+ *
+ * <p>Not thread-safe: confined to its member's thread.
+ */
+final class LookupSelection {
+
+    private final Topology topology;
+    private final Map<dev.manycore.messaging.Name, Integer> turns = new HashMap<>();
+    private final Map<Address, Long> loads = new HashMap<>();
+
+    LookupSelection(Topology topology) {
+        this.topology = topology;
+    }
+
+    void reportLoad(Address address, long load) {
+        loads.put(address, load);
+    }
+
+    Address choose(NameEntry entry, ClusterId requester, long key) {
+        List<Address> all = entry.mappings();
+        if (all.size() == 1) {
+            return all.getFirst();
+        }
+        return switch (entry.flags().policy()) {
+            case NEAREST -> nearest(all, requester);
+            case ROUND_ROBIN -> {
+                int turn = turns.merge(entry.name(), 1, Integer::sum) - 1;
+                yield all.get(Math.floorMod(turn, all.size()));
+            }
+            case LEAST_LOADED -> {
+                Address best = null;
+                long bestLoad = Long.MAX_VALUE;
+                int bestHops = Integer.MAX_VALUE;
+                for (Address a : all) {
+                    long load = loads.getOrDefault(a, 0L);
+                    int hops = hops(requester, a);
+                    if (load < bestLoad || (load == bestLoad && (hops < bestHops
+                            || (hops == bestHops && a.compareTo(best) < 0)))) {
+                        best = a;
+                        bestLoad = load;
+                        bestHops = hops;
+                    }
+                }
+                yield best;
+            }
+            case KEY_AFFINITY -> {
+                Address best = null;
+                long bestWeight = 0;
+                for (Address a : all) {
+                    long weight = SeededRandom.mix(key ^ SeededRandom.mix(((long) a.core().index() << 32) | a.mailbox()));
+                    if (best == null || Long.compareUnsigned(weight, bestWeight) > 0) {
+                        best = a;
+                        bestWeight = weight;
+                    }
+                }
+                yield best;
+            }
+        };
+    }
+
+    private Address nearest(List<Address> all, ClusterId requester) {
+        Address best = null;
+        int bestHops = Integer.MAX_VALUE;
+        for (Address a : all) {
+            int hops = hops(requester, a);
+            if (hops < bestHops || (hops == bestHops && a.compareTo(best) < 0)) {
+                best = a;
+                bestHops = hops;
+            }
+        }
+        return best;
+    }
+
+    private int hops(ClusterId from, Address to) {
+        return topology.distance(from, topology.clusterOf(to.core()));
+    }
+}

@@ -1,0 +1,589 @@
+package dev.manycore.fleets.internal.names;
+
+import dev.manycore.fleets.Caller;
+import dev.manycore.fleets.FleetContext;
+import dev.manycore.fleets.FleetServer;
+import dev.manycore.fleets.Handlers;
+import dev.manycore.fleets.MembershipView;
+import dev.manycore.fleets.internal.names.CommitProtocol.Abort;
+import dev.manycore.fleets.internal.names.CommitProtocol.Answer;
+import dev.manycore.fleets.internal.names.CommitProtocol.Commit;
+import dev.manycore.fleets.internal.names.CommitProtocol.CommitAck;
+import dev.manycore.fleets.internal.names.CommitProtocol.Inquiry;
+import dev.manycore.fleets.internal.names.CommitProtocol.Outcome;
+import dev.manycore.fleets.internal.names.CommitProtocol.Prepare;
+import dev.manycore.fleets.internal.names.CommitProtocol.TxId;
+import dev.manycore.fleets.internal.names.CommitProtocol.Vote;
+import dev.manycore.fleets.internal.names.NameRequests.Claim;
+import dev.manycore.fleets.internal.names.NameRequests.Committed;
+import dev.manycore.fleets.internal.names.NameRequests.Delete;
+import dev.manycore.fleets.internal.names.NameRequests.Dump;
+import dev.manycore.fleets.internal.names.NameRequests.FollowMove;
+import dev.manycore.fleets.internal.names.NameRequests.Lookup;
+import dev.manycore.fleets.internal.names.NameRequests.LookupAll;
+import dev.manycore.fleets.internal.names.NameRequests.LookupResult;
+import dev.manycore.fleets.internal.names.NameRequests.Members;
+import dev.manycore.fleets.internal.names.NameRequests.Move;
+import dev.manycore.fleets.internal.names.NameRequests.Moved;
+import dev.manycore.fleets.internal.names.NameRequests.NameUpdate;
+import dev.manycore.fleets.internal.names.NameRequests.ReportLoad;
+import dev.manycore.fleets.internal.names.NameRequests.Unregister;
+import dev.manycore.fleets.names.LookupPolicy;
+import dev.manycore.fleets.names.NameConflictException;
+import dev.manycore.fleets.names.NameEntry;
+import dev.manycore.fleets.names.NameFlags;
+import dev.manycore.fleets.names.NameNotFoundException;
+import dev.manycore.fleets.names.NameServiceException;
+import dev.manycore.fleets.names.NameServiceTimeoutException;
+import dev.manycore.fleets.names.NameTableImage;
+import dev.manycore.messaging.Address;
+import dev.manycore.messaging.Name;
+import dev.manycore.messaging.NameInvalidation;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One member of the name service fleet: a full replica of the name table (fos report 4.8.2, the
+ * replicated key-value store; fos report 4.7.1, naming).
+ *
+ * <p><b>Reads</b> are answered from the local replica (clients ask their nearest member). Each
+ * lookup records its requester, so a later delete, unregister or move of the name sends the
+ * requester's core a {@link NameInvalidation} for its {@link dev.manycore.messaging.NameCache}.
+ *
+ * <p><b>Updates</b> are coordinated by the member that receives them, with two-phase commit
+ * across the current view. A participant locks the update's name (a claim locks the whole
+ * namespace) and validates it against its replica, then votes. Conflicts are settled by
+ * wait-die: an older transaction waits for the lock, a younger one is refused with
+ * {@link NameConflictException}, so of two conflicting updates the older commits and there is no
+ * deadlock. Every prepare carries the view's epoch; a participant at another epoch votes no
+ * ("stale") and the coordinator runs the update again in the new view.
+ *
+ * <p><b>Failures.</b> When a view change removes members, the coordinator aborts and restarts
+ * its undecided transactions in the new view. A participant holding a transaction prepared by a
+ * coordinator that left runs a termination round: it asks every member of the new view; a member
+ * that answers "prepared" promises to ignore the old coordinator from then on; if any member
+ * committed, all commit, otherwise all abort. A coordinator decides to commit only after every
+ * member of its view voted yes, and answers its client only after every participant acknowledged
+ * applying the commit; so replicas never diverge, and an update reported committed is in every
+ * replica of the view (one more failure during a termination round is tolerated, not two). A
+ * coordinator evicted while it waits for acknowledgements answers "outcome unknown"
+ * ({@link NameServiceTimeoutException}): the members that remain decide.
+ *
+ * <p><b>Joins</b> (fos report 4.4): the fleet freezes every member; a frozen member holds new
+ * updates back and reports quiescence when it coordinates, holds and waits for nothing; the
+ * coordinator then copies its table to the joiner.
+ *
+ * <p>The fleet's own members are registered under {@code /sys/names} (a service set, nearest
+ * policy), updated deterministically by every replica on every view change.
+ *
+ * <p>Not thread-safe: confined to its member's thread.
+ */
+public final class NameReplica implements FleetServer {
+
+    /** The name the name service registers its own members under. */
+    public static final Name SELF = Name.of("/sys/names");
+    private static final int DECIDED_MEMORY = 1 << 16;
+    private static final int MAX_ATTEMPTS = 8;
+
+    private FleetContext ctx;
+    private NameTable table = NameTable.boot();
+    private LookupSelection selection;
+    private final Map<TxId, Coordinated> coordinating = new LinkedHashMap<>();
+    private final Map<TxId, Coordinated> committing = new LinkedHashMap<>();
+    private final Map<TxId, Prepared> prepared = new LinkedHashMap<>();
+    private final List<Waiting> waiting = new ArrayList<>();
+    private final List<Waiting> early = new ArrayList<>();
+    private final LinkedHashMap<TxId, Outcome> decided = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TxId, Outcome> eldest) {
+            return size() > DECIDED_MEMORY;
+        }
+    };
+    private final Map<TxId, Termination> terminations = new LinkedHashMap<>();
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
+    private final List<Held> awaitingView = new ArrayList<>();
+    private final Map<Name, Set<Address>> watchers = new HashMap<>();
+    private final PublishedNames published;
+    private boolean frozen;
+    private long sequence;
+
+    /** A replica that publishes to no engine-level resolver. */
+    public NameReplica() {
+        this(null);
+    }
+
+    /**
+     * @param published the engine-level resolver to publish committed names to, or null
+     */
+    public NameReplica(PublishedNames published) {
+        this.published = published;
+    }
+
+    @Override
+    public void start(FleetContext context, Handlers handlers) {
+        this.ctx = context;
+        this.selection = new LookupSelection(context.topology());
+        handlers.on(NameUpdate.class, (u, c) -> onUpdate(u, c, 0))
+                .on(Lookup.class, this::onLookup)
+                .on(LookupAll.class, this::onLookupAll)
+                .on(FollowMove.class, (f, c) -> new Moved(f.from(), table.redirect(f.from())))
+                .on(Dump.class, (d, c) -> table.image())
+                .on(ReportLoad.class, (r, c) -> {
+                    selection.reportLoad(r.address(), r.load());
+                    return null;
+                })
+                .on(Prepare.class, (p, c) -> onPrepare(p, c.address()))
+                .on(Vote.class, (v, c) -> onVote(v, c.address()))
+                .on(Commit.class, (m, c) -> onDecision(m.tx(), true, c.address()))
+                .on(CommitAck.class, (m, c) -> onCommitAck(m.tx(), c.address()))
+                .on(Abort.class, (m, c) -> onDecision(m.tx(), false, c.address()))
+                .on(Inquiry.class, (q, c) -> onInquiry(q, c.address()))
+                .on(Answer.class, (a, c) -> onAnswer(a, c.address()));
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    private Object onLookup(Lookup lookup, Caller caller) {
+        NameEntry e = table.get(lookup.name());
+        if (e == null) {
+            throw new NameNotFoundException(lookup.name(), "name " + lookup.name() + " is not registered");
+        }
+        watchers.computeIfAbsent(lookup.name(), n -> new HashSet<>()).add(caller.address());
+        Address chosen = selection.choose(e, ctx.topology().clusterOf(caller.address().core()), lookup.key());
+        return new LookupResult(e.name(), chosen, e.version(), e.flags().policy());
+    }
+
+    private Object onLookupAll(LookupAll lookup, Caller caller) {
+        NameEntry e = table.get(lookup.name());
+        if (e == null) {
+            throw new NameNotFoundException(lookup.name(), "name " + lookup.name() + " is not registered");
+        }
+        watchers.computeIfAbsent(lookup.name(), n -> new HashSet<>()).add(caller.address());
+        return new Members(e.name(), e.mappings(), e.version());
+    }
+
+    // ---------------------------------------------------------------- coordinator side
+
+    private Object onUpdate(NameUpdate update, Caller caller, int attempts) {
+        if (frozen) {
+            held.add(new Held(update, caller, attempts));
+            return null;
+        }
+        MembershipView view = ctx.view();
+        TxId id = new TxId(ctx.now(), ctx.address(), sequence++);
+        Coordinated tx = new Coordinated(id, update, caller, view.epoch(), view.members(), attempts);
+        coordinating.put(id, tx);
+        Prepare prepare = new Prepare(id, view.epoch(), update);
+        for (Address a : view.members()) {
+            ctx.send(a, prepare);
+        }
+        return null;
+    }
+
+    private Object onVote(Vote vote, Address from) {
+        Coordinated tx = coordinating.get(vote.tx());
+        if (tx == null || !tx.waitingFor.remove(from)) {
+            return null;
+        }
+        if (vote.yes()) {
+            tx.version = vote.version();
+            if (tx.waitingFor.isEmpty()) {
+                coordinating.remove(tx.id);
+                Commit commit = new Commit(tx.id);
+                for (Address a : tx.participants) {
+                    ctx.send(a, commit);
+                }
+                // the client hears of the commit once every participant applied it (our own one too),
+                // so a reply "committed" survives any failure of this coordinator
+                tx.waitingFor.addAll(tx.participants);
+                committing.put(tx.id, tx);
+            }
+            return null;
+        }
+        abort(tx);
+        if (vote.stale()) {
+            retry(tx);
+        } else {
+            NameServiceException e = NameServiceException.rebuild(vote.errorType(), tx.update.name(), vote.message());
+            if (e == null) {
+                ctx.replyError(tx.caller, new IllegalStateException(vote.errorType() + ": " + vote.message()));
+            } else {
+                ctx.replyError(tx.caller, e);
+            }
+        }
+        return null;
+    }
+
+    private Object onCommitAck(TxId id, Address from) {
+        Coordinated tx = committing.get(id);
+        if (tx != null && tx.waitingFor.remove(from)) {
+            replyIfApplied(tx);
+        }
+        return null;
+    }
+
+    private void replyIfApplied(Coordinated tx) {
+        if (tx.waitingFor.isEmpty()) {
+            committing.remove(tx.id);
+            // the version is the one every replica computed: updates of a name are serialised by its lock
+            ctx.reply(tx.caller, new Committed(tx.update.name(), tx.version));
+        }
+    }
+
+    private void abort(Coordinated tx) {
+        coordinating.remove(tx.id);
+        Abort abort = new Abort(tx.id);
+        for (Address a : tx.participants) {
+            ctx.send(a, abort);
+        }
+    }
+
+    private void retry(Coordinated tx) {
+        if (tx.attempts + 1 >= MAX_ATTEMPTS) {
+            ctx.replyError(tx.caller, new NameConflictException(tx.update.name(), "update of " + tx.update.name()
+                    + " was interrupted by " + MAX_ATTEMPTS + " view changes; retry"));
+            return;
+        }
+        if (tx.epoch < ctx.view().epoch()) {
+            onUpdate(tx.update, tx.caller, tx.attempts + 1);
+        } else {
+            awaitingView.add(new Held(tx.update, tx.caller, tx.attempts + 1));
+        }
+    }
+
+    // ---------------------------------------------------------------- participant side
+
+    private Object onPrepare(Prepare p, Address from) {
+        long epoch = ctx.view().epoch();
+        if (p.epoch() > epoch) {
+            early.add(new Waiting(p, from));
+            return null;
+        }
+        if (p.epoch() < epoch || !ctx.isMember() || decided.containsKey(p.tx())) {
+            ctx.send(from, Vote.stale(p.tx()));
+            return null;
+        }
+        Prepared holder = lockHolder(p.update());
+        if (holder != null) {
+            if (p.tx().compareTo(holder.tx) < 0) {
+                waiting.add(new Waiting(p, from));
+            } else {
+                ctx.send(from, Vote.no(p.tx(), NameConflictException.class.getName(),
+                        "name " + p.update().name() + " is being updated by another transaction: retry"));
+            }
+            return null;
+        }
+        try {
+            table.check(p.update());
+        } catch (NameServiceException e) {
+            ctx.send(from, Vote.no(p.tx(), e.getClass().getName(), e.getMessage()));
+            return null;
+        }
+        long version = p.update() instanceof Claim ? 0 : table.lastVersion(p.update().name()) + 1;
+        prepared.put(p.tx(), new Prepared(p.tx(), p.update(), from));
+        ctx.send(from, Vote.yes(p.tx(), version));
+        return null;
+    }
+
+    private Prepared lockHolder(NameUpdate update) {
+        for (Prepared p : prepared.values()) {
+            if (conflicts(p.update, update)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    static boolean conflicts(NameUpdate a, NameUpdate b) {
+        boolean aTree = a instanceof Claim;
+        boolean bTree = b instanceof Claim;
+        if (!aTree && !bTree) {
+            return a.name().equals(b.name());
+        }
+        if (aTree && bTree) {
+            return a.name().contains(b.name()) || b.name().contains(a.name());
+        }
+        return aTree ? a.name().contains(b.name()) : b.name().contains(a.name());
+    }
+
+    private Object onDecision(TxId tx, boolean commit, Address from) {
+        Prepared p = prepared.get(tx);
+        if (p == null) {
+            // an abort may overtake nothing (FIFO per pair) but may find the prepare still waiting
+            waiting.removeIf(w -> w.prepare.tx().equals(tx));
+            early.removeIf(w -> w.prepare.tx().equals(tx));
+            if (!commit) {
+                decided.putIfAbsent(tx, Outcome.ABORTED);
+            }
+            return null;
+        }
+        if (p.promised || !from.equals(p.coordinator)) {
+            return null; // the old coordinator lost its say: a termination round decides
+        }
+        resolve(p, commit);
+        if (commit) {
+            ctx.send(from, new CommitAck(tx));
+        }
+        return null;
+    }
+
+    private void resolve(Prepared p, boolean commit) {
+        prepared.remove(p.tx);
+        terminations.remove(p.tx);
+        decided.put(p.tx, commit ? Outcome.COMMITTED : Outcome.ABORTED);
+        if (commit) {
+            long before = table.lastVersion(p.update.name());
+            table.apply(p.update);
+            publish(p.update.name());
+            if (p.update instanceof Delete || p.update instanceof Unregister || p.update instanceof Move) {
+                invalidate(p.update.name(), before);
+            }
+        }
+        releaseWaiters();
+    }
+
+    private void publish(Name name) {
+        if (published != null) {
+            NameEntry e = table.get(name);
+            published.publish(name, e == null ? List.of() : e.mappings(), table.lastVersion(name));
+        }
+    }
+
+    private void invalidate(Name name, long staleVersion) {
+        NameInvalidation message = new NameInvalidation(name, staleVersion);
+        if (published != null) {
+            for (Address a : published.takeWatchers(name)) {
+                ctx.send(a, message);
+            }
+        }
+        Set<Address> holders = watchers.remove(name);
+        if (holders == null) {
+            return;
+        }
+        for (Address a : holders) {
+            ctx.send(a, message);
+        }
+    }
+
+    private void releaseWaiters() {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        List<Waiting> again = new ArrayList<>(waiting);
+        waiting.clear();
+        again.sort((x, y) -> x.prepare.tx().compareTo(y.prepare.tx()));
+        for (Waiting w : again) {
+            onPrepare(w.prepare, w.from);
+        }
+    }
+
+    // ---------------------------------------------------------------- termination
+
+    private Object onInquiry(Inquiry q, Address from) {
+        Outcome known = decided.get(q.tx());
+        if (known == null) {
+            Prepared p = prepared.get(q.tx());
+            if (p != null) {
+                p.promised = true;
+                known = Outcome.PREPARED;
+            } else {
+                known = Outcome.UNKNOWN;
+            }
+        }
+        ctx.send(from, new Answer(q.tx(), known));
+        return null;
+    }
+
+    private Object onAnswer(Answer answer, Address from) {
+        Termination t = terminations.get(answer.tx());
+        Prepared p = prepared.get(answer.tx());
+        if (t == null || p == null || !t.waitingFor.remove(from)) {
+            return null;
+        }
+        if (answer.outcome() == Outcome.COMMITTED) {
+            resolve(p, true);
+        } else if (t.waitingFor.isEmpty()) {
+            resolve(p, false);
+        }
+        return null;
+    }
+
+    private void startTermination(Prepared p, MembershipView view) {
+        p.promised = true;
+        Set<Address> others = new LinkedHashSet<>(view.members());
+        others.remove(ctx.address());
+        if (others.isEmpty()) {
+            resolve(p, false);
+            return;
+        }
+        terminations.put(p.tx, new Termination(others));
+        Inquiry inquiry = new Inquiry(p.tx);
+        for (Address a : others) {
+            ctx.send(a, inquiry);
+        }
+    }
+
+    // ---------------------------------------------------------------- fleet hooks
+
+    @Override
+    public void viewChanged(MembershipView previous, MembershipView current) {
+        table.setSystemName(SELF, NameFlags.serviceSet(LookupPolicy.NEAREST), current.members());
+        publish(SELF);
+        for (Coordinated tx : new ArrayList<>(committing.values())) {
+            if (!current.contains(ctx.address())) {
+                // evicted while committing: the members that remain decide the outcome
+                committing.remove(tx.id);
+                ctx.replyError(tx.caller, new NameServiceTimeoutException(tx.update.name(), "the member coordinating"
+                        + " the update of " + tx.update.name() + " left the fleet during its commit: outcome unknown"));
+            } else {
+                tx.waitingFor.retainAll(current.members());
+                replyIfApplied(tx);
+            }
+        }
+        if (!current.contains(ctx.address())) {
+            // evicted or departed: hand our clients' updates to a member
+            for (Coordinated tx : new ArrayList<>(coordinating.values())) {
+                abort(tx);
+                held.add(new Held(tx.update, tx.caller, tx.attempts));
+            }
+            held.addAll(awaitingView);
+            awaitingView.clear();
+            Address target = current.coordinator();
+            Held h;
+            while ((h = held.poll()) != null) {
+                if (target != null) {
+                    ctx.forward(target, h.update, h.caller);
+                }
+            }
+            return;
+        }
+        // 1. our undecided transactions of an older view: abort and run again in this one
+        for (Coordinated tx : new ArrayList<>(coordinating.values())) {
+            if (tx.epoch < current.epoch()) {
+                abort(tx);
+                retry(tx);
+            }
+        }
+        // 2. prepares that arrived ahead of this view
+        List<Waiting> ready = new ArrayList<>(early);
+        early.clear();
+        for (Waiting w : ready) {
+            onPrepare(w.prepare, w.from);
+        }
+        // 3. waiting prepares of an older view or of a coordinator that left
+        for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+            Waiting w = it.next();
+            if (!current.contains(w.from)) {
+                it.remove();
+            } else if (w.prepare.epoch() < current.epoch()) {
+                it.remove();
+                ctx.send(w.from, Vote.stale(w.prepare.tx()));
+            }
+        }
+        // 4. prepared transactions whose coordinator left: terminate (again, if a round was running)
+        for (Prepared p : new ArrayList<>(prepared.values())) {
+            if (!current.contains(p.coordinator)) {
+                startTermination(p, current);
+            }
+        }
+        // 5. updates refused as stale in the last view run again now
+        held.addAll(awaitingView);
+        awaitingView.clear();
+        if (!frozen) {
+            thaw();
+        }
+    }
+
+    @Override
+    public void freeze() {
+        frozen = true;
+    }
+
+    @Override
+    public boolean isQuiescent() {
+        return coordinating.isEmpty() && committing.isEmpty() && prepared.isEmpty() && waiting.isEmpty()
+                && terminations.isEmpty();
+    }
+
+    @Override
+    public void thaw() {
+        frozen = false;
+        List<Held> again = new ArrayList<>(held);
+        held.clear();
+        for (Held h : again) {
+            onUpdate(h.update, h.caller, h.attempts);
+        }
+    }
+
+    @Override
+    public Object stateFor(Address joiner, MembershipView next) {
+        return table.image();
+    }
+
+    @Override
+    public void installState(Object state) {
+        table = NameTable.of((NameTableImage) state);
+    }
+
+    @Override
+    public String role() {
+        return "names";
+    }
+
+    private record Held(NameUpdate update, Caller caller, int attempts) {
+    }
+
+    private record Waiting(Prepare prepare, Address from) {
+    }
+
+    private static final class Coordinated {
+        final TxId id;
+        final NameUpdate update;
+        final Caller caller;
+        final long epoch;
+        final List<Address> participants;
+        final Set<Address> waitingFor;
+        final int attempts;
+        long version;
+
+        Coordinated(TxId id, NameUpdate update, Caller caller, long epoch, List<Address> participants, int attempts) {
+            this.id = id;
+            this.update = update;
+            this.caller = caller;
+            this.epoch = epoch;
+            this.participants = participants;
+            this.waitingFor = new HashSet<>(participants);
+            this.attempts = attempts;
+        }
+    }
+
+    private static final class Prepared {
+        final TxId tx;
+        final NameUpdate update;
+        final Address coordinator;
+        boolean promised;
+
+        Prepared(TxId tx, NameUpdate update, Address coordinator) {
+            this.tx = tx;
+            this.update = update;
+            this.coordinator = coordinator;
+        }
+    }
+
+    private static final class Termination {
+        final Set<Address> waitingFor;
+
+        Termination(Set<Address> waitingFor) {
+            this.waitingFor = waitingFor;
+        }
+    }
+}

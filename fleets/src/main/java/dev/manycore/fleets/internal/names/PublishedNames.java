@@ -1,0 +1,90 @@
+package dev.manycore.fleets.internal.names;
+
+import dev.manycore.messaging.Address;
+import dev.manycore.messaging.Name;
+import dev.manycore.messaging.NameBinding;
+import dev.manycore.messaging.NameResolver;
+import dev.manycore.numa.ClusterId;
+import dev.manycore.numa.Topology;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The engine-level {@link NameResolver} backed by the name service (fos paper 3.1.1: the
+ * microkernel's name cache is filled from the name server fleet). A send by name that misses its
+ * core's {@link dev.manycore.messaging.NameCache} is resolved here, on the sender's thread, without
+ * a message round trip: every replica publishes each committed change of a name into this
+ * directory, keeping the highest version (versions of one name are totally ordered by its commit
+ * lock, so concurrent publishers converge on the newest state).
+ *
+ * <p>Invalidation handshake, so no requester keeps a stale binding: {@link #resolve} first records
+ * the requester as a watcher, then reads; a replica that commits a delete or move first publishes,
+ * then takes the watchers and sends each a {@link dev.manycore.messaging.NameInvalidation}. A
+ * resolve that read the old binding registered before the take, so it is invalidated; one that
+ * registered after it reads the new binding.
+ *
+ * <p>Thread-safe (concurrent maps; linearisation points: the map operations).
+ */
+public final class PublishedNames implements NameResolver {
+
+    private final Topology topology;
+    private final Map<Name, Published> names = new ConcurrentHashMap<>();
+    private final Map<Name, Set<Address>> watchers = new ConcurrentHashMap<>();
+
+    /**
+     * @param topology the machine, for choosing the nearest mapping
+     */
+    public PublishedNames(Topology topology) {
+        this.topology = topology;
+    }
+
+    @Override
+    public Optional<NameBinding> resolve(Name name, Address requester) {
+        watchers.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet()).add(requester);
+        Published p = names.get(name);
+        if (p == null || p.mappings.isEmpty()) {
+            return Optional.empty();
+        }
+        ClusterId from = topology.clusterOf(requester.core());
+        Address best = null;
+        int bestHops = Integer.MAX_VALUE;
+        for (Address a : p.mappings) {
+            int hops = topology.distance(from, topology.clusterOf(a.core()));
+            if (hops < bestHops || (hops == bestHops && a.compareTo(best) < 0)) {
+                best = a;
+                bestHops = hops;
+            }
+        }
+        return Optional.of(new NameBinding(name, best, p.version));
+    }
+
+    /**
+     * Replica thread: publishes a name's committed state unless a newer one is published.
+     *
+     * @param name     the name
+     * @param mappings its mailboxes, empty once deleted
+     * @param version  its version
+     */
+    void publish(Name name, List<Address> mappings, long version) {
+        Published fresh = new Published(List.copyOf(mappings), version);
+        names.merge(name, fresh, (old, nu) -> nu.version >= old.version ? nu : old);
+    }
+
+    /**
+     * Replica thread, after {@link #publish}: takes the requesters that may hold a stale binding.
+     *
+     * @param name the name that was deleted or moved
+     * @return the watchers, now forgotten
+     */
+    Set<Address> takeWatchers(Name name) {
+        Set<Address> w = watchers.remove(name);
+        return w == null ? Set.of() : w;
+    }
+
+    private record Published(List<Address> mappings, long version) {
+    }
+}

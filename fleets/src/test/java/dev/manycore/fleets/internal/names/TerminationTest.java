@@ -1,0 +1,99 @@
+package dev.manycore.fleets.internal.names;
+
+import dev.manycore.fleets.Client;
+import dev.manycore.fleets.MembershipView;
+import dev.manycore.fleets.internal.names.CommitProtocol.Commit;
+import dev.manycore.fleets.internal.names.CommitProtocol.Prepare;
+import dev.manycore.fleets.internal.names.CommitProtocol.TxId;
+import dev.manycore.fleets.internal.names.NameRequests.Register;
+import dev.manycore.fleets.names.NameFlags;
+import dev.manycore.fleets.names.NameNotFoundException;
+import dev.manycore.fleets.names.NameService;
+import dev.manycore.fleets.names.NameServiceClient;
+import dev.manycore.fleets.names.NameServiceTestAccess;
+import dev.manycore.messaging.Address;
+import dev.manycore.messaging.Name;
+import dev.manycore.messaging.ThreadedEngine;
+import dev.manycore.numa.Topology;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * The termination round for transactions whose coordinator is gone: a probe prepares an update at
+ * every member and then vanishes (it is never in the view); a view change makes the survivors ask
+ * each other. If one of them received the commit, all commit; if none did, all abort.
+ */
+class TerminationTest {
+
+    ThreadedEngine engine;
+    NameService service;
+    Client probe;
+    NameServiceClient client;
+    Address box;
+    MembershipView view;
+
+    @BeforeEach
+    void start() throws Exception {
+        Topology topology = Topology.tsar(2, 2);
+        engine = ThreadedEngine.builder(topology).workers(2).build();
+        engine.start();
+        service = NameService.builder(engine).cores(List.of(topology.core(0), topology.core(5), topology.core(15)))
+                .failureDetection(Duration.ofMillis(50), Duration.ofMillis(1000)).start();
+        view = service.fleet().whenView(v -> v.size() == 3).get(30, TimeUnit.SECONDS);
+        probe = Client.open(engine, topology.core(6));
+        client = service.client(topology.core(7), "owner");
+        box = new Address(topology.core(9), 4343);
+    }
+
+    @AfterEach
+    void stop() {
+        engine.shutdown();
+    }
+
+    private void fromProbe(List<Address> to, Object message) {
+        Client.await(probe.execute(ctx -> {
+            for (Address m : to) {
+                ctx.send(m, message);
+            }
+            return CompletableFuture.completedFuture(null);
+        }));
+    }
+
+    private void crashLastAndAwaitTheViewChange() throws Exception {
+        Address victim = view.members().getLast();
+        service.fleet().crash(victim);
+        service.fleet().whenView(v -> !v.contains(victim)).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void ifOneSurvivorCommittedEveryoneCommits() throws Exception {
+        Name name = Name.of("/terminated/commit");
+        TxId tx = new TxId(1, probe.address(), 0);
+        fromProbe(view.members(), new Prepare(tx, view.epoch(), new Register(name, box, "owner", NameFlags.single())));
+        // the probe "dies" after its commit reached only the first member
+        fromProbe(List.of(view.members().getFirst()), new Commit(tx));
+        crashLastAndAwaitTheViewChange();
+        NameServiceTestAccess.assertReplicasEqual(service, client);
+        assertEquals(box, client.blocking().lookup(name));
+    }
+
+    @Test
+    void ifNoSurvivorCommittedEveryoneAbortsAndTheNameIsFreeAgain() throws Exception {
+        Name name = Name.of("/terminated/abort");
+        TxId tx = new TxId(1, probe.address(), 0);
+        fromProbe(view.members(), new Prepare(tx, view.epoch(), new Register(name, box, "owner", NameFlags.single())));
+        crashLastAndAwaitTheViewChange();
+        NameServiceTestAccess.assertReplicasEqual(service, client);
+        assertThrows(NameNotFoundException.class, () -> client.blocking().lookup(name));
+        assertEquals(1, client.blocking().register(name, box, NameFlags.single()), "the lock was released");
+    }
+}
