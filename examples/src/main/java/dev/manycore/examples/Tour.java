@@ -1,7 +1,12 @@
 package dev.manycore.examples;
 
 import dev.manycore.dqdt.Dqdt;
+import dev.manycore.fleets.MembershipView;
+import dev.manycore.fleets.names.NameFlags;
+import dev.manycore.fleets.names.NameService;
+import dev.manycore.fleets.names.NameServiceClient;
 import dev.manycore.messaging.Address;
+import dev.manycore.messaging.Name;
 import dev.manycore.messaging.Agent;
 import dev.manycore.messaging.AgentContext;
 import dev.manycore.messaging.MessageHandler;
@@ -15,6 +20,7 @@ import dev.manycore.numa.MeshPosition;
 import dev.manycore.numa.Topology;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The tour that the README runs first: what a 1024-core TSAR-like chip looks like to manycore, what
  * a message between its clusters costs, how the DQDT places threads and finds memory near their
- * origin, and real messages between agents on the threaded engine with their traffic accounted by
- * hop distance.
+ * origin, real messages between agents on the threaded engine with their traffic accounted by
+ * hop distance, and the replicated name service fleet.
  */
 public final class Tour {
 
@@ -47,6 +53,7 @@ public final class Tour {
         machine(chip);
         decisions(chip);
         messages(chip);
+        names(chip);
     }
 
     private static void machine(Topology chip) {
@@ -119,6 +126,43 @@ public final class Tour {
                 }
             }
         }
+    }
+
+    private static void names(Topology chip) throws Exception {
+        System.out.println();
+        System.out.println("== 4. the name service: a fleet of 4 replicated servers ==");
+        try (ThreadedEngine engine = ThreadedEngine.builder(chip).workers(2).build()) {
+            engine.start();
+            List<CoreId> corners = List.of(firstCore(chip, 0, 0), firstCore(chip, 15, 0), firstCore(chip, 0, 15),
+                    firstCore(chip, 15, 15));
+            NameService service = NameService.builder(engine).cores(corners).start();
+            MembershipView view = service.fleet().whenView(v -> v.size() == 4).get(60, TimeUnit.SECONDS);
+            System.out.println("members on the four corner clusters, view " + view);
+            NameServiceClient.Blocking alice = service.client(chip.coresOf(chip.clusterAt(1, 1).orElseThrow()).get(1),
+                    "alice").blocking();
+            NameServiceClient.Blocking bob = service.client(chip.coresOf(chip.clusterAt(14, 14).orElseThrow()).get(1),
+                    "bob").blocking();
+            Address db = new Address(firstCore(chip, 7, 7), 1_000);
+            Address dbMoved = new Address(firstCore(chip, 12, 3), 1_000);
+            Name name = Name.of("/apps/db");
+            alice.register(name, db, NameFlags.single());
+            System.out.println("alice (near (0, 0)) registered " + name + " -> " + db
+                    + " through two-phase commit on every replica");
+            System.out.println("bob (near (15, 15)) looks it up from his nearest replica: " + bob.lookup(name));
+            alice.move(name, db, dbMoved);
+            System.out.println("after a move, bob sees " + bob.lookup(name) + "; the old address redirects to "
+                    + bob.followMove(db));
+            try {
+                bob.register(Name.of("/sys/mine"), dbMoved, NameFlags.single());
+            } catch (RuntimeException e) {
+                System.out.println("bob may not register inside /sys: " + e.getClass().getSimpleName() + ": "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    private static CoreId firstCore(Topology chip, int x, int y) {
+        return chip.coresOf(chip.clusterAt(x, y).orElseThrow()).get(0);
     }
 
     /** Answers every Ping with a Pong to its sender, with the same correlation id. */

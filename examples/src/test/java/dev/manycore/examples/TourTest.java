@@ -32,6 +32,9 @@ class TourTest {
         assertTrue(out.contains("20000 round trips"), out);
         assertTrue(out.contains("30 hops: 20000 messages"), out);
         assertTrue(out.contains("0 hops: 20000 messages"), out);
+        assertTrue(out.contains("looks it up from his nearest replica: core476/mb1000"), out);
+        assertTrue(out.contains("after a move, bob sees core240/mb1000; the old address redirects to core240/mb1000"), out);
+        assertTrue(out.contains("NamespaceOwnedException"), out);
     }
 
     @Test
