@@ -49,7 +49,7 @@ import java.util.function.ToLongFunction;
  * invalidates and re-resolves once, {@link NameInvalidation}s are applied on the way.
  *
  * <p><b>Channels</b> are modelled honestly as a cheaper transport on the same route: a separate
- * pool of {@link #builder(Topology) channelCapacity} slots and a smaller fixed latency (no kernel
+ * pool of {@link Builder#channelCapacity(int) channelCapacity} slots and a smaller fixed latency (no kernel
  * mailbox on the path, fos report 4.2); opening one needs room in the mailbox, as the threaded
  * engine's opening marker does, but costs nothing else. Order across a switch is kept by the route's
  * arrival times.
@@ -59,7 +59,7 @@ import java.util.function.ToLongFunction;
  * {@link #runUntilQuiescent}, {@link #step}); public methods are synchronized, so a call from
  * another thread waits for the running call to return and takes effect between runs. Determinism
  * holds when every input (spawns, injections, faults, actions) is given from the driving thread
- * between runs, or from agents and {@link #at scripted actions} during runs, and when agents use
+ * between runs, or from agents and {@link #at(long, Runnable) scripted actions} during runs, and when agents use
  * only their context and seeded randomness ({@link #seedFor(Address)}). Agents must not block:
  * code that waits on a lock, a future completed by another thread or a sleep would stop virtual
  * time. User programs with blocking system calls run in virtual time through

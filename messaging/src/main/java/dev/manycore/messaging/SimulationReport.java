@@ -20,8 +20,9 @@ import java.util.Map;
  * @param faultTransitions  faults begun and ended
  * @param inFlight          messages accepted and not yet arrived in their mailbox
  * @param queued            messages arrived and not yet received
- * @param pendingEvents     events in the queue now
- * @param peakPendingEvents the most events pending at once
+ * @param pendingEvents     events pending now: message deliveries, starts, faults and actions in the
+ *                          event queue, plus agents scheduled to run (at most one entry per agent)
+ * @param peakPendingEvents the most events the event queue held at once (agent runs not included)
  * @param traceHash         a 64-bit hash over every hand-over (time, sender, receiver, payload type,
  *                          correlation id) and every fault transition, in order
  * @param hostNanos         host time spent inside the run methods (not deterministic)
