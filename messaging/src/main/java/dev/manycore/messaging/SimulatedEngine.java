@@ -263,6 +263,26 @@ public final class SimulatedEngine implements Engine {
     }
 
     /**
+     * Runs until a future is done (checked after every event: a reply that completes it stops the
+     * run at that moment of virtual time), or until {@code timeLimit}: the way a driving thread
+     * waits for an operation it submitted to agents (a fleet client's call, say).
+     *
+     * @param done      the future to wait for
+     * @param timeLimit the latest virtual time to run to
+     * @return true when the future is done
+     */
+    public synchronized boolean runUntilDone(java.util.concurrent.Future<?> done, long timeLimit) {
+        Objects.requireNonNull(done, "future is null");
+        enterRun("runUntilDone");
+        long t0 = System.nanoTime();
+        try {
+            return sim.runUntil(done::isDone, timeLimit);
+        } finally {
+            exitRun(t0);
+        }
+    }
+
+    /**
      * Processes the next event.
      *
      * @return false when no event was pending

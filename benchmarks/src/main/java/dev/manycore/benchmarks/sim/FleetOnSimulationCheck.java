@@ -65,11 +65,7 @@ public final class FleetOnSimulationCheck {
     }
 
     private static <T> T await(SimulatedEngine engine, CompletableFuture<T> future, String what) {
-        long limit = engine.now() + 100_000_000L;
-        while (!future.isDone() && engine.now() < limit) {
-            engine.runFor(10_000);
-        }
-        if (!future.isDone()) {
+        if (!engine.runUntilDone(future, engine.now() + 100_000_000L)) {
             throw new IllegalStateException(what + " did not complete within 100 ms of virtual time (t " + engine.now() + " ns)");
         }
         return future.join();

@@ -230,6 +230,29 @@ class SimulatedEngineTest {
     }
 
     @Test
+    void runUntilDoneStopsAtTheEventThatCompletesTheFuture() {
+        try (SimulatedEngine engine = engine()) {
+            java.util.concurrent.CompletableFuture<Long> answered = new java.util.concurrent.CompletableFuture<>();
+            Address echo = engine.spawn(MESH.core(63), Echo::new);
+            engine.spawn(MESH.core(0), ctx -> {
+                Scripted client = new Scripted(ctx, s -> s.send(echo, new Ping(1)));
+                return () -> {
+                    int n = client.doWork();
+                    if (!client.seen.isEmpty()) {
+                        answered.complete(client.seen.getFirst().at());
+                    }
+                    return n;
+                };
+            });
+            engine.at(1_000_000, () -> { });
+            assertTrue(engine.runUntilDone(answered, 10_000_000));
+            assertEquals(2 * (FAR_LATENCY + SERVICE), answered.join());
+            assertTrue(engine.now() < 1_000_000, "stopped at the reply, not at the later action: " + engine.now());
+            assertFalse(engine.runUntilDone(new java.util.concurrent.CompletableFuture<>(), 2_000_000));
+        }
+    }
+
+    @Test
     void stepProcessesOneEventAtATime() {
         try (SimulatedEngine engine = engine()) {
             assertFalse(engine.step());

@@ -279,6 +279,28 @@ public final class Simulation {
     }
 
     /**
+     * Runs until {@code done} answers true (checked after every event), until {@code limit}, or
+     * until no event is left.
+     *
+     * @param done  the condition, read on the host thread between events
+     * @param limit the latest virtual time to run to
+     * @return true when the condition holds
+     */
+    public boolean runUntil(java.util.function.BooleanSupplier done, long limit) {
+        if (done.getAsBoolean()) {
+            return true;
+        }
+        inlineLimit = limit;
+        while (hasEvents() && nextTime() <= limit) {
+            processNext();
+            if (done.getAsBoolean()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Processes events until one that is not stale was processed.
      *
      * @return false when no event is pending
