@@ -452,7 +452,7 @@ public final class SimulatedEngine implements Engine {
          * @throws IllegalArgumentException if the model is for another topology
          */
         public Builder costModel(CostModel costModel) {
-            if (Objects.requireNonNull(costModel, "costModel is null").topology() != topology) {
+            if (!Objects.requireNonNull(costModel, "costModel is null").topology().equals(topology)) {
                 throw new IllegalArgumentException("cost model for topology '" + costModel.topology().name()
                         + "' given to an engine on '" + topology.name() + "': use costModel.withTopology(topology)");
             }
