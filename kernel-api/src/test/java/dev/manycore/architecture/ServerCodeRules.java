@@ -33,13 +33,12 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  */
 final class ServerCodeRules {
 
-    /** Types whose use means owning a lock, a thread, a clock or a random source. */
+    /** Types whose use means owning a thread, a clock or a random source (locks: {@link #noLocks}). */
     private static final Set<String> FORBIDDEN_TYPES = Set.of(
             "java.lang.Thread", "java.lang.Thread$Builder", "java.lang.Thread$Builder$OfPlatform",
             "java.lang.Thread$Builder$OfVirtual", "java.util.concurrent.ThreadFactory",
             "java.util.concurrent.Executors", "java.util.concurrent.ExecutorService",
             "java.util.concurrent.ScheduledExecutorService", "java.util.concurrent.ForkJoinPool",
-            "java.util.concurrent.locks.LockSupport",
             "java.util.Random", "java.util.SplittableRandom", "java.security.SecureRandom",
             "java.util.concurrent.ThreadLocalRandom", "java.time.Clock", "java.util.Timer");
 
