@@ -9,10 +9,8 @@ import dev.manycore.messaging.Envelope;
 import dev.manycore.messaging.Mailbox;
 import dev.manycore.messaging.MessageHandler;
 import dev.manycore.messaging.Name;
-import dev.manycore.messaging.NameBinding;
 import dev.manycore.messaging.NameCache;
 import dev.manycore.messaging.NameInvalidation;
-import dev.manycore.messaging.NameNotBoundException;
 import dev.manycore.messaging.NameResolver;
 import dev.manycore.messaging.SendStatus;
 import dev.manycore.numa.CoreId;
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The threaded engine's {@link AgentContext}: one agent's endpoint, its cached routes, and the
@@ -155,26 +152,7 @@ public final class ThreadedAgentContext implements AgentContext {
 
     @Override
     public SendStatus send(Name to, Object payload, long correlationId) {
-        NameBinding binding = nameCache.lookup(to);
-        if (binding == null) {
-            binding = resolve(to);
-        }
-        SendStatus status = send(binding.address(), payload, correlationId);
-        if (status != SendStatus.CLOSED) {
-            return status;
-        }
-        nameCache.invalidate(to, binding.version());
-        NameBinding fresh = resolve(to);
-        return fresh.equals(binding) ? status : send(fresh.address(), payload, correlationId);
-    }
-
-    private NameBinding resolve(Name name) {
-        Optional<NameBinding> found = resolver.resolve(name, address());
-        if (found.isEmpty()) {
-            throw new NameNotBoundException(name);
-        }
-        nameCache.put(found.get());
-        return found.get();
+        return NameRouting.send(this, nameCache, resolver, to, payload, correlationId);
     }
 
     @Override

@@ -6,15 +6,13 @@ import dev.manycore.messaging.AgentContext;
 import dev.manycore.messaging.AgentFactory;
 import dev.manycore.messaging.MessageHandler;
 import dev.manycore.messaging.Name;
-import dev.manycore.messaging.NameBinding;
 import dev.manycore.messaging.NameCache;
-import dev.manycore.messaging.NameNotBoundException;
 import dev.manycore.messaging.SendStatus;
+import dev.manycore.messaging.internal.NameRouting;
 import dev.manycore.numa.CoreId;
 import dev.manycore.numa.Topology;
 
 import java.util.Arrays;
-import java.util.Optional;
 
 /**
  * One agent of the simulation and its {@link AgentContext}: the agent's state (new, live, crashed,
@@ -153,26 +151,7 @@ final class SimAgentContext implements AgentContext {
 
     @Override
     public SendStatus send(Name to, Object payload, long correlationId) {
-        NameBinding binding = nameCache.lookup(to);
-        if (binding == null) {
-            binding = resolve(to);
-        }
-        SendStatus status = send(binding.address(), payload, correlationId);
-        if (status != SendStatus.CLOSED) {
-            return status;
-        }
-        nameCache.invalidate(to, binding.version());
-        NameBinding fresh = resolve(to);
-        return fresh.equals(binding) ? status : send(fresh.address(), payload, correlationId);
-    }
-
-    private NameBinding resolve(Name name) {
-        Optional<NameBinding> found = sim.resolver.resolve(name, address);
-        if (found.isEmpty()) {
-            throw new NameNotBoundException(name);
-        }
-        nameCache.put(found.get());
-        return found.get();
+        return NameRouting.send(this, nameCache, sim.resolver, to, payload, correlationId);
     }
 
     @Override
