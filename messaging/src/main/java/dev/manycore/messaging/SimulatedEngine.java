@@ -1,5 +1,6 @@
 package dev.manycore.messaging;
 
+import dev.manycore.messaging.internal.EngineSettings;
 import dev.manycore.messaging.internal.sim.ProgramAgent;
 import dev.manycore.messaging.internal.sim.ServiceTimes;
 import dev.manycore.messaging.internal.sim.Simulation;
@@ -452,11 +453,7 @@ public final class SimulatedEngine implements Engine {
          * @throws IllegalArgumentException if the model is for another topology
          */
         public Builder costModel(CostModel costModel) {
-            if (!Objects.requireNonNull(costModel, "costModel is null").topology().equals(topology)) {
-                throw new IllegalArgumentException("cost model for topology '" + costModel.topology().name()
-                        + "' given to an engine on '" + topology.name() + "': use costModel.withTopology(topology)");
-            }
-            this.costModel = costModel;
+            this.costModel = EngineSettings.costModelFor(topology, costModel);
             return this;
         }
 

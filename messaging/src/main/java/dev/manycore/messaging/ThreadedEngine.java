@@ -2,6 +2,7 @@ package dev.manycore.messaging;
 
 import dev.manycore.messaging.internal.CoreAssignment;
 import dev.manycore.messaging.internal.Directory;
+import dev.manycore.messaging.internal.EngineSettings;
 import dev.manycore.messaging.internal.ThreadedAgentContext;
 import dev.manycore.messaging.internal.TrafficStripe;
 import dev.manycore.messaging.internal.Worker;
@@ -324,11 +325,7 @@ public final class ThreadedEngine implements Engine {
          * @throws IllegalArgumentException if the model is for another topology (by {@link Topology#equals})
          */
         public Builder costModel(CostModel costModel) {
-            if (!costModel.topology().equals(topology)) {
-                throw new IllegalArgumentException("cost model for topology '" + costModel.topology().name()
-                        + "' given to an engine on '" + topology.name() + "': use costModel.withTopology(topology)");
-            }
-            this.costModel = costModel;
+            this.costModel = EngineSettings.costModelFor(topology, costModel);
             return this;
         }
 
