@@ -293,4 +293,28 @@ class PageBankTest {
         backed.free(r, P);
         assertEquals(16, backed.freePages());
     }
+
+    @Test
+    void theFrameApiKeepsTheSameBooksAsTheRunApi() {
+        PageBank bank = new PageBank(C2, 100, 4096, false);
+        int first = bank.allocateFrame(2, P, AllocationPriority.ORDINARY, false);
+        PageRun run = new PageRun(C2, first, 2);
+        assertEquals(P, bank.ownerOf(run));
+        assertEquals(4, bank.allocatedPages());
+        String before = accounting(bank);
+        PageOwnershipException owner = assertThrows(PageOwnershipException.class, () -> bank.free(first, 2, Q));
+        assertTrue(owner.getMessage().contains(run.toString()), owner.getMessage());
+        assertThrows(PageNotAllocatedException.class, () -> bank.free(first, 1, P));
+        assertThrows(IllegalArgumentException.class, () -> bank.free(first + 1, 2, P));
+        assertThrows(IllegalArgumentException.class, () -> bank.free(first, 2, -1));
+        assertEquals(before, accounting(bank));
+        bank.free(first, 2, P);
+        DoubleFreeException twice = assertThrows(DoubleFreeException.class, () -> bank.free(first, 2, P));
+        assertTrue(twice.getMessage().contains(run.toString()), twice.getMessage());
+        assertEquals(100, bank.freePages());
+        for (int i = 0; i < 85; i++) {
+            assertTrue(bank.allocateFrame(0, P, AllocationPriority.ORDINARY, false) >= 0);
+        }
+        assertEquals(-1, bank.allocateFrame(0, P, AllocationPriority.ORDINARY, false), "the watermark refuses");
+    }
 }
