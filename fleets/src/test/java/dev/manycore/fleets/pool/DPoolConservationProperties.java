@@ -39,29 +39,79 @@ class DPoolConservationProperties {
     private static final int CLIENTS = 3;
     private static final int OPS_PER_CLIENT = 20;
 
-    @Property(tries = 8)
+    @Property(tries = 10)
     void onDemandNeverLosesOrDuplicates(@ForAll long seed) throws Exception {
         run(DPoolScheme.ON_DEMAND, seed);
     }
 
-    @Property(tries = 8)
+    @Property(tries = 10)
     void bulkTransferNeverLosesOrDuplicates(@ForAll long seed) throws Exception {
         run(DPoolScheme.BULK_TRANSFER, seed);
     }
 
-    @Property(tries = 8)
+    @Property(tries = 10)
     void backgroundPullNeverLosesOrDuplicates(@ForAll long seed) throws Exception {
         run(DPoolScheme.BACKGROUND_PULL, seed);
     }
 
-    @Property(tries = 8)
+    @Property(tries = 10)
     void backgroundPushNeverLosesOrDuplicates(@ForAll long seed) throws Exception {
         run(DPoolScheme.BACKGROUND_PUSH, seed);
     }
 
-    @Property(tries = 8)
+    @Property(tries = 10)
     void pushWithEstimationNeverLosesOrDuplicates(@ForAll long seed) throws Exception {
         run(DPoolScheme.PUSH_WITH_ESTIMATION, seed);
+    }
+
+    /**
+     * Two members crash one after the other while clients take and put; in half the tries the
+     * second is the member that adopted the first one's partition, before it settled the adopted
+     * transfers (a cascade).
+     */
+    @Property(tries = 10)
+    void twoCrashesInARowLoseNothing(@ForAll DPoolScheme scheme, @ForAll long seed) throws Exception {
+        Random rnd = new Random(seed);
+        DPoolConfig config = DPoolConfig.builder().scheme(scheme).lowWater(3).highWater(35).blockSize(4)
+                .period(Duration.ofMillis(5)).transferTimeout(Duration.ofMillis(100)).build();
+        List<Long> initial = range(0, ELEMENTS);
+        List<List<Long>> slices = List.of(initial.subList(0, 20), initial.subList(20, 30), initial.subList(30, 60), List.of());
+        String label = scheme + " seed " + seed + " (two crashes)";
+        try (PoolHarness h = new PoolHarness(config, slices)) {
+            List<Address> first = h.fleet.members();
+            Address victim1 = first.get(1 + rnd.nextInt(3));
+            Address victim2 = rnd.nextBoolean() ? first.get(0) : first.stream()
+                    .filter(a -> !a.equals(victim1) && !a.equals(first.get(0))).findFirst().orElseThrow();
+            List<Address> safe = new ArrayList<>(first);
+            safe.remove(victim1);
+            safe.remove(victim2);
+            AtomicInteger ops = new AtomicInteger();
+            ConcurrentLinkedQueue<Long> held = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<String> ambiguous = new ConcurrentLinkedQueue<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                Client client = Client.open(h.engine, h.topology.core(8 * c + 5));
+                long clientSeed = rnd.nextLong();
+                threads.add(Thread.ofPlatform().name("pool-client-" + c).start(() ->
+                        clientLoop(client, new Random(clientSeed), safe, held, ambiguous, ops)));
+            }
+            awaitOps(ops, 10);
+            h.fleet.crash(victim1);
+            h.fleet.whenView(v -> !v.contains(victim1)).get(30, TimeUnit.SECONDS);
+            h.fleet.crash(victim2);
+            h.fleet.whenView(v -> !v.contains(victim2)).get(30, TimeUnit.SECONDS);
+            for (Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(60));
+                assertTrue(!t.isAlive(), label + ": client " + t.getName() + " finished");
+            }
+            assertTrue(ambiguous.isEmpty(), label + ": operations with unknown outcome " + ambiguous);
+            Map<Address, Contents> census = h.quiescentCensus();
+            List<Long> found = new ArrayList<>(held);
+            census.values().forEach(c -> found.addAll(c.elements()));
+            found.sort(null);
+            assertEquals(initial, found, label + ": partitions " + census + " plus held " + held
+                    + " must be the initial elements, each once");
+        }
     }
 
     private enum Change { GROW, SHRINK, CRASH }
