@@ -248,7 +248,7 @@ public final class PageAllocatorClient {
                 refill();
                 run = cache.pollLast();
             }
-            lent.put(run, owner);
+            lent.replace(run, owner);
             return run;
         } finally {
             inUse.set(false);
@@ -336,10 +336,8 @@ public final class PageAllocatorClient {
         Objects.requireNonNull(run, "run is null");
         Owners.checkUser(owner);
         checkCluster(run.cluster());
-        if (batch > 0 && run.order() == 0 && lent.containsKey(run)) {
-            if (toCache(run, owner)) {
-                return;
-            }
+        if (batch > 0 && run.order() == 0 && toCache(run, owner)) {
+            return;
         }
         Freed freed = await(callWithRetry(() -> allocator.serverOf(run.cluster()), new Free(run, owner, 0)));
         if (freed.cacheCore() >= 0) {
