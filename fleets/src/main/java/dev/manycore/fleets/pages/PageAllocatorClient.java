@@ -54,7 +54,7 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safety: safe for any thread. The cache is meant for the threads of one core, one at a
  * time (as a per-CPU list is): its state is confined to the thread that holds it (a flag taken by
- * CAS, never waited for), so the hot path is a CAS, an array stack and an open-addressing table,
+ * CAS, released by a release store), so the hot path is one CAS, an array stack and an open-addressing table,
  * with no allocation. A thread that finds the cache held allocates from the member directly; work
  * that must touch the cache's state from elsewhere (a free of a page it lent, from another core;
  * {@link #releaseOwner}; accounting) is queued and run by the holder before it lets go, or by the
@@ -116,23 +116,23 @@ public final class PageAllocatorClient {
         return inUse.compareAndSet(false, true);
     }
 
-    /** Lets go of the cache after running what other threads queued meanwhile. */
+    /**
+     * Lets go of the cache after running what other threads queued meanwhile. A release store, not
+     * a full fence: an operation queued after the drain is not lost, because its asker keeps trying
+     * to take the cache itself until the operation is done (see {@link #confined}).
+     */
     private void exit() {
-        while (true) {
-            Runnable op;
-            while ((op = crossOps.poll()) != null) {
-                op.run();
-            }
-            inUse.set(false);
-            if (crossOps.isEmpty() || !tryEnter()) {
-                return;
-            }
+        Runnable op;
+        while ((op = crossOps.poll()) != null) {
+            op.run();
         }
+        inUse.setRelease(false);
     }
 
     /**
      * Runs an operation on the cache's state: at once if no thread holds it, else by the holder
-     * before it lets go. The operation must not call another client's {@code confined}.
+     * before it lets go, or by this thread as soon as it finds the cache free (it looks again every
+     * millisecond while it waits). The operation must not call another client's {@code confined}.
      */
     private <T> T confined(Supplier<T> op) {
         if (tryEnter()) {
@@ -150,8 +150,13 @@ public final class PageAllocatorClient {
                 done.completeExceptionally(e);
             }
         });
-        if (tryEnter()) {
-            exit();
+        while (!done.isDone()) {
+            if (tryEnter()) {
+                exit();
+            } else {
+                done.copy().completeOnTimeout(null, 1, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .exceptionally(e -> null).join();
+            }
         }
         return Client.await(done);
     }
