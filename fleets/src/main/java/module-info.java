@@ -13,5 +13,6 @@ module dev.manycore.fleets {
 
     exports dev.manycore.fleets;
     exports dev.manycore.fleets.names;
+    exports dev.manycore.fleets.processes;
 
 }

@@ -1,0 +1,139 @@
+package dev.manycore.fleets.internal.processes;
+
+import dev.manycore.dqdt.Dqdt;
+import dev.manycore.numa.ClusterId;
+import dev.manycore.numa.CoreId;
+import dev.manycore.numa.Topology;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * DQDT placement restricted to user cores (fos paper 3.1, space sharing: fleet servers own their
+ * cores, user threads run on the others). The DQDT knows nothing of fleets, so a decision that lands
+ * on a fleet core keeps its charge there for the moment, which makes that core look busier, and
+ * asks again; once a user core is found, the temporary charges are given back. At most one search
+ * per fleet core plus one; if every answer is a fleet core, the least-loaded user core is taken by
+ * a scan. Every answer is charged to the chosen core, as the DQDT's own decisions are.
+ *
+ * <p>Thread-safe (the DQDT is); used by process manager members on their own threads.
+ */
+public final class UserCores {
+
+    private final Dqdt dqdt;
+    private final Topology topology;
+    private final boolean[] reserved;
+    private final int reservedCount;
+
+    /**
+     * @param dqdt     the machine's DQDT
+     * @param reserved the cores user threads never run on
+     */
+    public UserCores(Dqdt dqdt, Set<CoreId> reserved) {
+        this.dqdt = dqdt;
+        this.topology = dqdt.topology();
+        this.reserved = new boolean[topology.coreCount()];
+        for (CoreId c : reserved) {
+            this.reserved[c.index()] = true;
+        }
+        this.reservedCount = reserved.size();
+        if (reservedCount >= topology.coreCount()) {
+            throw new IllegalArgumentException(reservedCount + " reserved cores leave no user core in "
+                    + topology.name() + " (" + topology.coreCount() + " cores)");
+        }
+    }
+
+    /**
+     * @param core a core
+     * @return true if user threads may run there
+     */
+    public boolean isUserCore(CoreId core) {
+        return !reserved[core.index()];
+    }
+
+    /** @return a core for a new process, charged (process placement from the root) */
+    public CoreId placeProcess() {
+        return place(dqdt::placeProcess, null);
+    }
+
+    /**
+     * @param near the cluster to place near
+     * @return a core for a new process, the nearest least-loaded one to {@code near} (thread placement), charged
+     */
+    public CoreId placeProcess(ClusterId near) {
+        return place(() -> dqdt.placeThread(near), near);
+    }
+
+    /**
+     * @param origin the parent's cluster
+     * @return a core for a new thread near the parent, charged (thread placement)
+     */
+    public CoreId placeThread(ClusterId origin) {
+        return place(() -> dqdt.placeThread(origin), origin);
+    }
+
+    /**
+     * The least-loaded user core of a cluster, not charged (a migration reports its move itself).
+     *
+     * @param cluster the target cluster
+     * @return the core, or empty if every core of the cluster is a fleet core
+     */
+    public Optional<CoreId> leastLoadedIn(ClusterId cluster) {
+        CoreId best = null;
+        long bestThreads = Long.MAX_VALUE;
+        for (CoreId c : topology.coresOf(cluster)) {
+            if (!reserved[c.index()]) {
+                long t = dqdt.threads(c);
+                if (t < bestThreads) {
+                    best = c;
+                    bestThreads = t;
+                }
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private CoreId place(Supplier<Optional<CoreId>> decision, ClusterId origin) {
+        List<CoreId> held = new ArrayList<>();
+        try {
+            for (int attempt = 0; attempt <= reservedCount; attempt++) {
+                Optional<CoreId> c = decision.get();
+                if (c.isEmpty()) {
+                    break;
+                }
+                if (!reserved[c.get().index()]) {
+                    return c.get();
+                }
+                held.add(c.get());
+            }
+        } finally {
+            for (CoreId c : held) {
+                dqdt.threadExited(c);
+            }
+        }
+        CoreId best = scan(origin);
+        dqdt.threadStarted(best);
+        return best;
+    }
+
+    private CoreId scan(ClusterId origin) {
+        CoreId best = null;
+        long bestKey = Long.MAX_VALUE;
+        for (int i = 0; i < reserved.length; i++) {
+            if (reserved[i]) {
+                continue;
+            }
+            CoreId c = topology.core(i);
+            long hops = origin == null ? 0 : topology.distance(origin, topology.clusterOf(c));
+            long key = (dqdt.threads(c) << 20) + hops;
+            if (key < bestKey) {
+                best = c;
+                bestKey = key;
+            }
+        }
+        return best;
+    }
+}
