@@ -13,6 +13,7 @@ module dev.manycore.fleets {
 
     exports dev.manycore.fleets;
     exports dev.manycore.fleets.names;
+    exports dev.manycore.fleets.pages;
     exports dev.manycore.fleets.processes;
 
 }
