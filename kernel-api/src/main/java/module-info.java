@@ -6,4 +6,7 @@ module dev.manycore.kernel {
     requires transitive dev.manycore.fleets;
     requires transitive dev.manycore.numa;
     requires org.slf4j;
+    requires HdrHistogram;
+
+    exports dev.manycore.kernel;
 }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The process mailboxes of a machine (fos paper 3.1 and 3.4): one mailbox host per core that runs
@@ -138,13 +139,20 @@ public final class Mailboxes {
      * @param mailbox the mailbox
      * @param wait    how long to wait, zero or more
      * @return the letter, or empty if none came in time
+     * @throws InterruptedException if the caller is interrupted while it waits (a letter that
+     *                              arrives for this receive afterwards is lost)
      */
-    public Optional<Letter> receive(Client from, MailboxRef mailbox, Duration wait) {
+    public Optional<Letter> receive(Client from, MailboxRef mailbox, Duration wait) throws InterruptedException {
         if (wait.isNegative()) {
             throw new IllegalArgumentException("receive wait " + wait + " is negative");
         }
-        Received r = call(from, mailbox.host(), new Receive(mailbox.id(), wait.toNanos()), wait.plus(timeout));
-        return Optional.ofNullable(r.letter());
+        try {
+            Received r = from.call(mailbox.host(), new Receive(mailbox.id(), wait.toNanos()), wait.plus(timeout)).get();
+            return Optional.ofNullable(r.letter());
+        } catch (ExecutionException e) {
+            throw RemoteErrors.translate(e.getCause() instanceof RuntimeException r ? r
+                    : new IllegalStateException("receive on " + mailbox + " failed", e.getCause()));
+        }
     }
 
     /**

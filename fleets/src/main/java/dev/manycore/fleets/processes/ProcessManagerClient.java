@@ -72,7 +72,7 @@ public final class ProcessManagerClient {
         }
         Address member = nearestMember();
         Spawned s = call(member, new Spawn(name, parent, near == null ? -1 : near.index()));
-        return new ProcessPlacement(new ProcessRef(s.pid(), member), s.core());
+        return new ProcessPlacement(new ProcessRef(s.pid(), member, s.inc()), s.core());
     }
 
     /**
@@ -82,7 +82,7 @@ public final class ProcessManagerClient {
      * @param host the mailbox host holding its main mailbox
      */
     public void publish(ProcessRef p, Address host) {
-        call(p.manager(), new Publish(p.pid(), Objects.requireNonNull(host, "host is null")));
+        call(p.manager(), new Publish(p.pid(), p.incarnation(), Objects.requireNonNull(host, "host is null")));
     }
 
     /**
@@ -93,7 +93,7 @@ public final class ProcessManagerClient {
      * @param host the mailbox host holding the mailbox the name is bound to
      */
     public void registerName(ProcessRef p, Name name, Address host) {
-        call(p.manager(), new RegisterName(p.pid(), Objects.requireNonNull(name, "name is null"),
+        call(p.manager(), new RegisterName(p.pid(), p.incarnation(), Objects.requireNonNull(name, "name is null"),
                 Objects.requireNonNull(host, "host is null")));
     }
 
@@ -106,7 +106,7 @@ public final class ProcessManagerClient {
      * @param local   how many of them were in the cluster of the thread that took or gave them
      */
     public void pagesChanged(ProcessRef p, ClusterId cluster, int pages, int local) {
-        call(p.manager(), new PagesChanged(p.pid(), cluster.index(), pages, local));
+        call(p.manager(), new PagesChanged(p.pid(), p.incarnation(), cluster.index(), pages, local));
     }
 
     /**
@@ -115,7 +115,7 @@ public final class ProcessManagerClient {
      * @return the new thread's id and the core the DQDT chose near the parent
      */
     public ThreadPlacement startThread(ProcessRef p, CoreId parentCore) {
-        ThreadPlaced t = call(p.manager(), new StartThread(p.pid(), Objects.requireNonNull(parentCore, "core is null")));
+        ThreadPlaced t = call(p.manager(), new StartThread(p.pid(), p.incarnation(), Objects.requireNonNull(parentCore, "core is null")));
         return new ThreadPlacement(t.tid(), t.core());
     }
 
@@ -124,7 +124,7 @@ public final class ProcessManagerClient {
      * @param tid a thread that ended
      */
     public void threadExited(ProcessRef p, int tid) {
-        call(p.manager(), new ThreadExited(p.pid(), tid));
+        call(p.manager(), new ThreadExited(p.pid(), p.incarnation(), tid));
     }
 
     /**
@@ -133,7 +133,7 @@ public final class ProcessManagerClient {
      * @param to  its new core
      */
     public void threadMoved(ProcessRef p, int tid, CoreId to) {
-        call(p.manager(), new ThreadMoved(p.pid(), tid, Objects.requireNonNull(to, "core is null")));
+        call(p.manager(), new ThreadMoved(p.pid(), p.incarnation(), tid, Objects.requireNonNull(to, "core is null")));
     }
 
     /**
@@ -144,7 +144,7 @@ public final class ProcessManagerClient {
      * @return thread id to its new core, in thread order
      */
     public Map<Integer, CoreId> planMigration(ProcessRef p, ClusterId target) {
-        MigrationPlan plan = call(p.manager(), new Migrate(p.pid(), Objects.requireNonNull(target, "cluster is null").index()));
+        MigrationPlan plan = call(p.manager(), new Migrate(p.pid(), p.incarnation(), Objects.requireNonNull(target, "cluster is null").index()));
         Map<Integer, CoreId> result = new LinkedHashMap<>();
         for (int i = 0; i < plan.tids().size(); i++) {
             result.put(plan.tids().get(i), plan.cores().get(i));
@@ -161,7 +161,7 @@ public final class ProcessManagerClient {
      * @param to   the new host
      */
     public void moveNames(ProcessRef p, Address from, Address to) {
-        call(p.manager(), new MoveNames(p.pid(), from, to));
+        call(p.manager(), new MoveNames(p.pid(), p.incarnation(), from, to));
     }
 
     /**
@@ -170,7 +170,7 @@ public final class ProcessManagerClient {
      * @param p the process
      */
     public void kill(ProcessRef p) {
-        call(p.manager(), new Kill(p.pid()));
+        call(p.manager(), new Kill(p.pid(), p.incarnation()));
     }
 
     /**
@@ -182,7 +182,7 @@ public final class ProcessManagerClient {
      * @return the final status
      */
     public ExitStatus exit(ProcessRef p, int code) {
-        return call(p.manager(), new Exit(p.pid(), code));
+        return call(p.manager(), new Exit(p.pid(), p.incarnation(), code));
     }
 
     /**
@@ -195,7 +195,7 @@ public final class ProcessManagerClient {
         if (wait.isNegative()) {
             throw new IllegalArgumentException("wait " + wait + " is negative");
         }
-        return call(p.manager(), new WaitFor(p.pid(), wait.toNanos()), wait.plus(timeout));
+        return call(p.manager(), new WaitFor(p.pid(), p.incarnation(), wait.toNanos()), wait.plus(timeout));
     }
 
     /**
@@ -203,7 +203,7 @@ public final class ProcessManagerClient {
      * @return what its manager knows of it
      */
     public ProcessStatistics statistics(ProcessRef p) {
-        return call(p.manager(), new Stats(p.pid()));
+        return call(p.manager(), new Stats(p.pid(), p.incarnation()));
     }
 
     private <R> R call(Address member, Request<R> request) {

@@ -34,7 +34,6 @@ import dev.manycore.fleets.processes.ExitStatus;
 import dev.manycore.fleets.processes.NoSuchProcessException;
 import dev.manycore.fleets.processes.OutOfPidsException;
 import dev.manycore.fleets.processes.ProcessManager;
-import dev.manycore.fleets.processes.ProcessStatistics;
 import dev.manycore.messaging.Address;
 import dev.manycore.messaging.Name;
 import dev.manycore.numa.ClusterId;
@@ -97,9 +96,9 @@ public final class ProcessManagerMember implements FleetServer {
         this.topology = context.topology();
         this.nameUpdates = new NameUpdates(names, nameTimeout);
         handlers.on(Spawn.class, (r, c) -> spawn(r))
-                .on(Publish.class, (r, c) -> register(record(r.pid()), ProcessManager.procName(r.pid()),
+                .on(Publish.class, (r, c) -> register(live(r.pid(), r.inc()), ProcessManager.procName(r.pid()),
                         ProcessManager.OWNER, r.host()))
-                .on(RegisterName.class, (r, c) -> register(live(r.pid()), r.name(), ownerOf(r.pid()), r.host()))
+                .on(RegisterName.class, (r, c) -> register(live(r.pid(), r.inc()), r.name(), ownerOf(r.pid()), r.host()))
                 .on(PagesChanged.class, (r, c) -> pagesChanged(r))
                 .on(StartThread.class, (r, c) -> startThread(r))
                 .on(ThreadExited.class, (r, c) -> threadExited(r))
@@ -107,12 +106,12 @@ public final class ProcessManagerMember implements FleetServer {
                 .on(Migrate.class, (r, c) -> migrate(r))
                 .on(MoveNames.class, (r, c) -> moveNames(r))
                 .on(Kill.class, (r, c) -> {
-                    record(r.pid()).killed = true;
+                    record(r.pid(), r.inc()).killed = true;
                     return new Done(r.pid());
                 })
                 .on(Exit.class, (r, c) -> exit(r))
                 .on(WaitFor.class, this::waitFor)
-                .on(Stats.class, (r, c) -> record(r.pid()).statistics(topology))
+                .on(Stats.class, (r, c) -> record(r.pid(), r.inc()).statistics(topology))
                 .on(Census.class, (r, c) -> census());
     }
 
@@ -131,9 +130,9 @@ public final class ProcessManagerMember implements FleetServer {
                     + " PID pool is in use (" + table.size() + " live processes); spawn fewer or configure more");
         }
         CoreId core = r.near() < 0 ? cores.placeProcess() : cores.placeProcess(topology.cluster(r.near()));
-        table.put(pid, new ProcessRecord(pid, r.name(), core, topology.clusterCount()));
         spawned++;
-        return new Spawned(pid, core);
+        table.put(pid, new ProcessRecord(pid, spawned, r.name(), core, topology.clusterCount()));
+        return new Spawned(pid, spawned, core);
     }
 
     private CompletionStage<Done> register(ProcessRecord p, Name name, String owner, Address host) {
@@ -144,7 +143,7 @@ public final class ProcessManagerMember implements FleetServer {
     }
 
     private Done pagesChanged(PagesChanged r) {
-        ProcessRecord p = record(r.pid());
+        ProcessRecord p = record(r.pid(), r.inc());
         if (r.cluster() < 0 || r.cluster() >= topology.clusterCount()) {
             throw new IllegalArgumentException("cluster " + r.cluster() + " is not in " + topology.name());
         }
@@ -155,7 +154,7 @@ public final class ProcessManagerMember implements FleetServer {
     }
 
     private ThreadPlaced startThread(StartThread r) {
-        ProcessRecord p = live(r.pid());
+        ProcessRecord p = live(r.pid(), r.inc());
         CoreId core = cores.placeThread(topology.clusterOf(r.parentCore()));
         int tid = p.nextTid++;
         p.threads.put(tid, core);
@@ -163,7 +162,7 @@ public final class ProcessManagerMember implements FleetServer {
     }
 
     private Done threadExited(ThreadExited r) {
-        ProcessRecord p = record(r.pid());
+        ProcessRecord p = record(r.pid(), r.inc());
         CoreId core = p.threads.remove(r.tid());
         if (core == null) {
             throw new IllegalArgumentException("process " + r.pid() + " has no thread " + r.tid());
@@ -173,7 +172,7 @@ public final class ProcessManagerMember implements FleetServer {
     }
 
     private Done threadMoved(ThreadMoved r) {
-        ProcessRecord p = record(r.pid());
+        ProcessRecord p = record(r.pid(), r.inc());
         CoreId from = p.threads.get(r.tid());
         if (from == null) {
             throw new IllegalArgumentException("process " + r.pid() + " has no thread " + r.tid());
@@ -186,7 +185,7 @@ public final class ProcessManagerMember implements FleetServer {
     }
 
     private MigrationPlan migrate(Migrate r) {
-        ProcessRecord p = live(r.pid());
+        ProcessRecord p = live(r.pid(), r.inc());
         ClusterId target = topology.cluster(r.cluster());
         List<CoreId> userCores = new ArrayList<>();
         for (CoreId c : topology.coresOf(target)) {
@@ -218,7 +217,7 @@ public final class ProcessManagerMember implements FleetServer {
     }
 
     private CompletionStage<Done> moveNames(MoveNames r) {
-        ProcessRecord p = live(r.pid());
+        ProcessRecord p = live(r.pid(), r.inc());
         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
         for (int i = 0; i < p.names.size(); i++) {
             int index = i;
@@ -232,7 +231,7 @@ public final class ProcessManagerMember implements FleetServer {
     }
 
     private CompletionStage<ExitStatus> exit(Exit r) {
-        ProcessRecord p = record(r.pid());
+        ProcessRecord p = record(r.pid(), r.inc());
         if (p.exiting) {
             throw new IllegalStateException("process " + r.pid() + " is already exiting: exit is reported once");
         }
@@ -265,7 +264,7 @@ public final class ProcessManagerMember implements FleetServer {
     }
 
     private Object waitFor(WaitFor r, Caller caller) {
-        ProcessRecord p = record(r.pid());
+        ProcessRecord p = record(r.pid(), r.inc());
         p.waiters.add(caller);
         ctx.schedule(Math.max(0, r.timeoutNs()), () -> {
             if (p.waiters.remove(caller)) {
@@ -283,27 +282,22 @@ public final class ProcessManagerMember implements FleetServer {
         return new MemberCensus(table.size(), threads, pids.free(), spawned, exited);
     }
 
-    private ProcessRecord record(long pid) {
+    private ProcessRecord record(long pid, long inc) {
         ProcessRecord p = table.get(pid);
-        if (p == null) {
+        if (p == null || p.inc != inc) {
             throw new NoSuchProcessException("process " + pid + " is not managed by " + ctx.address()
                     + ": it was never spawned there or has exited");
         }
         return p;
     }
 
-    private ProcessRecord live(long pid) {
-        ProcessRecord p = record(pid);
+    private ProcessRecord live(long pid, long inc) {
+        ProcessRecord p = record(pid, inc);
         if (p.killed || p.exiting) {
             throw new IllegalStateException("process " + pid + (p.killed ? " was killed" : " is exiting")
                     + ": it may start nothing new");
         }
         return p;
-    }
-
-    /** @return the statistics of a process, for tests of this package */
-    ProcessStatistics statistics(long pid) {
-        return record(pid).statistics(topology);
     }
 
     @Override

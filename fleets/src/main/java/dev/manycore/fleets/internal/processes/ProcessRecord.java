@@ -25,6 +25,7 @@ final class ProcessRecord {
     }
 
     final long pid;
+    final long inc;
     final String name;
     final Map<Integer, CoreId> threads = new LinkedHashMap<>();
     final int[] pagesByCluster;
@@ -36,8 +37,9 @@ final class ProcessRecord {
     boolean killed;
     boolean exiting;
 
-    ProcessRecord(long pid, String name, CoreId mainCore, int clusters) {
+    ProcessRecord(long pid, long inc, String name, CoreId mainCore, int clusters) {
         this.pid = pid;
+        this.inc = inc;
         this.name = name;
         this.threads.put(0, mainCore);
         this.pagesByCluster = new int[clusters];

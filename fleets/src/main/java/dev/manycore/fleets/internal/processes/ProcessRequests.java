@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * The protocol of the process manager fleet (fos report 4.7.5): typed request and response
  * records, all immutable. Every request about a process goes to the member that spawned it (the
- * one whose address the {@link dev.manycore.fleets.processes.ProcessRef} carries).
+ * one whose address the {@link dev.manycore.fleets.processes.ProcessRef} carries) and names the
+ * process by PID and incarnation, so a request about an ended process never reaches a newer
+ * process that reuses its PID.
  */
 public final class ProcessRequests {
 
@@ -34,23 +36,23 @@ public final class ProcessRequests {
     }
 
     /** A process was spawned: its PID and the core charged with its main thread. */
-    public record Spawned(long pid, CoreId core) {
+    public record Spawned(long pid, long inc, CoreId core) {
     }
 
     /** Registers {@code /proc/<pid>} for the process's main mailbox (kept on its core's host). */
-    public record Publish(long pid, Address host) implements Request<Done> {
+    public record Publish(long pid, long inc, Address host) implements Request<Done> {
     }
 
     /** Registers a user name of a process, in the process's own name. */
-    public record RegisterName(long pid, Name name, Address host) implements Request<Done> {
+    public record RegisterName(long pid, long inc, Name name, Address host) implements Request<Done> {
     }
 
     /** Pages were taken (positive) or given back (negative) in a cluster; {@code local} pages of them near the taker. */
-    public record PagesChanged(long pid, int cluster, int pages, int local) implements Request<Done> {
+    public record PagesChanged(long pid, long inc, int cluster, int pages, int local) implements Request<Done> {
     }
 
     /** Places a thread near its parent's core (thread placement) and charges it. */
-    public record StartThread(long pid, CoreId parentCore) implements Request<ThreadPlaced> {
+    public record StartThread(long pid, long inc, CoreId parentCore) implements Request<ThreadPlaced> {
     }
 
     /** A thread's id and core. */
@@ -58,15 +60,15 @@ public final class ProcessRequests {
     }
 
     /** A thread ended. */
-    public record ThreadExited(long pid, int tid) implements Request<Done> {
+    public record ThreadExited(long pid, long inc, int tid) implements Request<Done> {
     }
 
     /** A thread reached a safe point and now runs on {@code to}. */
-    public record ThreadMoved(long pid, int tid, CoreId to) implements Request<Done> {
+    public record ThreadMoved(long pid, long inc, int tid, CoreId to) implements Request<Done> {
     }
 
     /** Plans a migration of every thread of a process to a cluster. */
-    public record Migrate(long pid, int cluster) implements Request<MigrationPlan> {
+    public record Migrate(long pid, long inc, int cluster) implements Request<MigrationPlan> {
     }
 
     /** Where each thread goes (tid, core), in thread order. */
@@ -79,23 +81,23 @@ public final class ProcessRequests {
     }
 
     /** Moves every name of a process from one mailbox host to another. */
-    public record MoveNames(long pid, Address from, Address to) implements Request<Done> {
+    public record MoveNames(long pid, long inc, Address from, Address to) implements Request<Done> {
     }
 
     /** Marks a process killed: its threads stop at their next safe point. */
-    public record Kill(long pid) implements Request<Done> {
+    public record Kill(long pid, long inc) implements Request<Done> {
     }
 
     /** The process ended: free its names, DQDT charges and PID; answer its waiters. */
-    public record Exit(long pid, int code) implements Request<ExitStatus> {
+    public record Exit(long pid, long inc, int code) implements Request<ExitStatus> {
     }
 
     /** Waits up to {@code timeoutNs} for a process to exit. */
-    public record WaitFor(long pid, long timeoutNs) implements Request<ExitStatus> {
+    public record WaitFor(long pid, long inc, long timeoutNs) implements Request<ExitStatus> {
     }
 
     /** Asks for a process's statistics. */
-    public record Stats(long pid) implements Request<ProcessStatistics> {
+    public record Stats(long pid, long inc) implements Request<ProcessStatistics> {
     }
 
     /** Asks a member for its counters. */
