@@ -14,6 +14,7 @@ module dev.manycore.fleets {
     exports dev.manycore.fleets;
     exports dev.manycore.fleets.names;
     exports dev.manycore.fleets.pages;
+    exports dev.manycore.fleets.pool;
     exports dev.manycore.fleets.processes;
 
 }
