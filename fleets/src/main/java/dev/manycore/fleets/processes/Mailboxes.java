@@ -80,6 +80,11 @@ public final class Mailboxes {
         return hosts.computeIfAbsent(core, c -> Server.spawn(engine, c, new MailboxHost(capacity), c.index()));
     }
 
+    /** @return the cores that have a mailbox host */
+    public int hostCount() {
+        return hosts.size();
+    }
+
     /**
      * Opens a mailbox for a process on a core.
      *

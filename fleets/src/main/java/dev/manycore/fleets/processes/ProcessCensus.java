@@ -6,9 +6,10 @@ package dev.manycore.fleets.processes;
  *
  * @param processes live processes
  * @param threads   live threads of those processes (main threads included)
- * @param freePids  PIDs free in the pool
+ * @param freePids  PIDs free in the members' partitions of the pool
+ * @param pidsInTransit PIDs sent between members and not yet settled
  * @param spawned   processes spawned since boot
  * @param exited    processes reaped since boot
  */
-public record ProcessCensus(int processes, int threads, int freePids, long spawned, long exited) {
+public record ProcessCensus(int processes, int threads, int freePids, int pidsInTransit, long spawned, long exited) {
 }

@@ -14,7 +14,12 @@ import dev.manycore.messaging.Name;
 import dev.manycore.numa.CoreId;
 import dev.manycore.numa.Topology;
 
+import dev.manycore.fleets.pool.DPoolConfig;
+import dev.manycore.fleets.pool.DPoolDirectory;
+import dev.manycore.fleets.pool.DPoolScheme;
+
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,10 +35,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waiters and free what they charged when a process exits. A process is managed by the member that
  * spawned it; its {@link ProcessRef} carries that member's address.
  *
- * <p>The PID space {@code 1..maxProcesses} is split evenly between the first members; a member
- * added later by {@code fleet().grow()} has no share. The fleet does not move process records
- * between members, so shrinking it loses the records of the leaving member's processes: keep its
- * size fixed while processes live.
+ * <p>PIDs {@code 1..maxProcesses} live in a {@link dev.manycore.fleets.pool.DPool} (fos report
+ * 4.7.5), split evenly between the first members; a member with none left takes from the others as
+ * the pool's scheme says. A member added later by {@code fleet().grow()} starts with an empty
+ * partition. The fleet does not move process records between members, so shrinking it loses the
+ * records of the leaving member's processes: keep its size fixed while processes live.
  *
  * <p>Talk to it through {@link #client(Client)}. Thread-safe.
  */
@@ -109,6 +115,7 @@ public final class ProcessManager {
         int processes = 0;
         int threads = 0;
         int free = 0;
+        int transit = 0;
         long spawned = 0;
         long exited = 0;
         for (Address m : fleet.members()) {
@@ -116,10 +123,11 @@ public final class ProcessManager {
             processes += c.processes();
             threads += c.threads();
             free += c.freePids();
+            transit += c.pidsInTransit();
             spawned += c.spawned();
             exited += c.exited();
         }
-        return new ProcessCensus(processes, threads, free, spawned, exited);
+        return new ProcessCensus(processes, threads, free, transit, spawned, exited);
     }
 
     @Override
@@ -137,6 +145,7 @@ public final class ProcessManager {
         private int maxProcesses = 65_536;
         private Duration timeout = Duration.ofSeconds(30);
         private long seed = 7;
+        private DPoolConfig pidPool = DPoolConfig.of(DPoolScheme.ON_DEMAND);
 
         private Builder(Engine engine, Dqdt dqdt, NameService names) {
             this.engine = Objects.requireNonNull(engine, "engine is null");
@@ -202,6 +211,16 @@ public final class ProcessManager {
         }
 
         /**
+         * @param config the PID pool's dPool scheme and settings (default: on demand, so PIDs move
+         *               between members only when a member has none left)
+         * @return this builder
+         */
+        public Builder pidPool(DPoolConfig config) {
+            this.pidPool = Objects.requireNonNull(config, "PID pool config is null");
+            return this;
+        }
+
+        /**
          * @param seed the members' seed
          * @return this builder
          */
@@ -231,11 +250,16 @@ public final class ProcessManager {
             int members = cores.size();
             long share = maxProcesses / members;
             AtomicInteger next = new AtomicInteger();
+            DPoolDirectory<Long> directory = DPoolDirectory.create("pids");
             Fleet fleet = Fleet.builder(engine, "processes", () -> {
                 int i = next.getAndIncrement();
                 long first = 1 + i * share;
                 long count = i >= members ? 0 : (i == members - 1 ? maxProcesses - i * share : share);
-                return new ProcessManagerMember(dqdt, user, names.fleet(), timeout, first, count);
+                List<Long> initial = new ArrayList<>();
+                for (long p = first; p < first + count; p++) {
+                    initial.add(p);
+                }
+                return new ProcessManagerMember(dqdt, user, names.fleet(), timeout, directory, pidPool, initial);
             }).cores(cores).seed(seed).start();
             names.client(cores.get(0), OWNER).withTimeouts(Duration.ofSeconds(5), timeout).blocking().claim(PROC);
             return new ProcessManager(fleet, maxProcesses, Set.copyOf(all), timeout, engine.topology());

@@ -153,6 +153,11 @@ public final class KernelRuntime {
         return exitGrace;
     }
 
+    /** @return how long close() waits for each process */
+    public Duration exitGraceForClose() {
+        return exitGrace;
+    }
+
     /** @return pages taken by user threads since boot, and how many of them in the taker's cluster */
     public long[] pageLocality() {
         return new long[] {pagesTaken.get(), localPagesTaken.get()};

@@ -6,6 +6,10 @@ import dev.manycore.fleets.Fleet;
 import dev.manycore.fleets.FleetContext;
 import dev.manycore.fleets.FleetServer;
 import dev.manycore.fleets.Handlers;
+import dev.manycore.fleets.MembershipView;
+import dev.manycore.fleets.pool.DPool;
+import dev.manycore.fleets.pool.DPoolConfig;
+import dev.manycore.fleets.pool.DPoolDirectory;
 import dev.manycore.fleets.internal.names.NameRequests.Delete;
 import dev.manycore.fleets.internal.names.NameRequests.Move;
 import dev.manycore.fleets.internal.names.NameRequests.Register;
@@ -50,7 +54,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * One member of the process manager fleet (fos report 4.7.5, the Process Management Service):
- * it hands out PIDs from its share of the pool, places processes and threads with the DQDT
+ * it hands out PIDs from its partition of a dPool (fos report 4.8.1: the PMS keeps its PIDs in a
+ * dPool), places processes and threads with the DQDT
  * (restricted to user cores), keeps the record of every process it spawned (threads, pages, names,
  * waiters), registers and deletes the processes' names in the name service by messages, and frees
  * everything it charged when a process exits. Pages and mailboxes are freed by the process's own
@@ -65,7 +70,10 @@ public final class ProcessManagerMember implements FleetServer {
     private final UserCores cores;
     private final Fleet names;
     private final Duration nameTimeout;
-    private final PidSource pids;
+    private final DPoolDirectory<Long> pidDirectory;
+    private final DPoolConfig pidConfig;
+    private final List<Long> initialPids;
+    private DPool<Long> pids;
     private final Map<Long, ProcessRecord> table = new HashMap<>();
     private FleetContext ctx;
     private Topology topology;
@@ -78,16 +86,19 @@ public final class ProcessManagerMember implements FleetServer {
      * @param cores       user-core placement
      * @param names       the name service fleet
      * @param nameTimeout how long a name update may take
-     * @param firstPid    the first PID of this member's share
-     * @param pidCount    the size of its share
+     * @param pidDirectory the PID pool's directory, shared by every member
+     * @param pidConfig   the PID pool's scheme and settings
+     * @param initialPids this member's first share of the PIDs (empty for a member that joins later)
      */
-    public ProcessManagerMember(Dqdt dqdt, UserCores cores, Fleet names, Duration nameTimeout, long firstPid,
-                                long pidCount) {
+    public ProcessManagerMember(Dqdt dqdt, UserCores cores, Fleet names, Duration nameTimeout,
+                                DPoolDirectory<Long> pidDirectory, DPoolConfig pidConfig, List<Long> initialPids) {
         this.dqdt = dqdt;
         this.cores = cores;
         this.names = names;
         this.nameTimeout = nameTimeout;
-        this.pids = new PidSource(firstPid, pidCount);
+        this.pidDirectory = pidDirectory;
+        this.pidConfig = pidConfig;
+        this.initialPids = List.copyOf(initialPids);
     }
 
     @Override
@@ -95,6 +106,7 @@ public final class ProcessManagerMember implements FleetServer {
         this.ctx = context;
         this.topology = context.topology();
         this.nameUpdates = new NameUpdates(names, nameTimeout);
+        this.pids = DPool.create(context, handlers, pidDirectory, pidConfig, initialPids);
         handlers.on(Spawn.class, (r, c) -> spawn(r))
                 .on(Publish.class, (r, c) -> register(live(r.pid(), r.inc()), ProcessManager.procName(r.pid()),
                         ProcessManager.OWNER, r.host()))
@@ -123,12 +135,21 @@ public final class ProcessManagerMember implements FleetServer {
         return "pid-" + pid;
     }
 
-    private Spawned spawn(Spawn r) {
-        long pid = pids.take();
-        if (pid < 0) {
-            throw new OutOfPidsException("no free PID at process manager " + ctx.address() + ": its share of the"
-                    + " PID pool is in use (" + table.size() + " live processes); spawn fewer or configure more");
+    private CompletionStage<Spawned> spawn(Spawn r) {
+        if (r.near() >= topology.clusterCount()) {
+            throw new IllegalArgumentException("cluster " + r.near() + " is not in " + topology.name());
         }
+        return pids.take().handle((pid, failure) -> {
+            if (failure != null) {
+                throw new OutOfPidsException("no free PID for " + r.name() + " at process manager " + ctx.address()
+                        + ": the PID pool gave none (" + failure.getMessage() + "); " + table.size()
+                        + " processes live here");
+            }
+            return place(r, pid);
+        });
+    }
+
+    private Spawned place(Spawn r, long pid) {
         CoreId core = r.near() < 0 ? cores.placeProcess() : cores.placeProcess(topology.cluster(r.near()));
         spawned++;
         table.put(pid, new ProcessRecord(pid, spawned, r.name(), core, topology.clusterCount()));
@@ -279,7 +300,7 @@ public final class ProcessManagerMember implements FleetServer {
         for (ProcessRecord p : table.values()) {
             threads += p.threads.size();
         }
-        return new MemberCensus(table.size(), threads, pids.free(), spawned, exited);
+        return new MemberCensus(table.size(), threads, pids.localSize(), pids.inTransit(), spawned, exited);
     }
 
     private ProcessRecord record(long pid, long inc) {
@@ -298,6 +319,51 @@ public final class ProcessManagerMember implements FleetServer {
                     + ": it may start nothing new");
         }
         return p;
+    }
+
+    @Override
+    public void viewChanged(MembershipView previous, MembershipView current) {
+        pids.viewChanged(previous, current);
+    }
+
+    @Override
+    public void freeze() {
+        pids.freeze();
+    }
+
+    @Override
+    public boolean isQuiescent() {
+        return pids.isQuiescent();
+    }
+
+    @Override
+    public void thaw() {
+        pids.thaw();
+    }
+
+    @Override
+    public Object stateFor(Address joiner, MembershipView next) {
+        return pids.stateFor(joiner, next);
+    }
+
+    @Override
+    public void installState(Object state) {
+        pids.installState(state);
+    }
+
+    @Override
+    public Object handOver(MembershipView next) {
+        return pids.handOver(next);
+    }
+
+    @Override
+    public void receiveHandOver(Address from, Object state) {
+        pids.receiveHandOver(from, state);
+    }
+
+    @Override
+    public void stop() {
+        pids.stop();
     }
 
     @Override

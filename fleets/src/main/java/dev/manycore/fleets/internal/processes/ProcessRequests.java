@@ -105,6 +105,6 @@ public final class ProcessRequests {
     }
 
     /** One member's counters. */
-    public record MemberCensus(int processes, int threads, int freePids, long spawned, long exited) {
+    public record MemberCensus(int processes, int threads, int freePids, int pidsInTransit, long spawned, long exited) {
     }
 }
