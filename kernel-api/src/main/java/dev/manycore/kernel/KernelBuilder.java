@@ -286,11 +286,7 @@ public final class KernelBuilder {
         }
         check(workers >= 1, "workers = " + workers + ": the engine needs at least 1 host thread");
         check(nameServers >= 1, "nameServers = " + nameServers + ": the name service needs at least 1 member");
-        check(nameServers <= topology.clusterCount(), "nameServers = " + nameServers + ": at most one per cluster ("
-                + topology.clusterCount() + " clusters in " + topology.name() + ")");
         check(processManagers >= 1, "processManagers = " + processManagers + ": the process manager needs at least 1 member");
-        check(processManagers <= topology.clusterCount(), "processManagers = " + processManagers
-                + ": at most one per cluster (" + topology.clusterCount() + " clusters in " + topology.name() + ")");
         check(pageClustersPerMember >= 1 && pageClustersPerMember <= topology.clusterCount(), "pageClustersPerMember = "
                 + pageClustersPerMember + ": must be 1 to the " + topology.clusterCount() + " clusters of " + topology.name());
         check(pagePolicy != null, "pagePolicy is null: give PagePolicy.locality()");
