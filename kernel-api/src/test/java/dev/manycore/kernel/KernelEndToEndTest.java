@@ -88,6 +88,7 @@ class KernelEndToEndTest {
         List<CoreId> seen = new ArrayList<>();
         AtomicReference<CoreId> mainCore = new AtomicReference<>();
         AtomicReference<String> mismatch = new AtomicReference<>();
+        Set<CoreId> inside = ConcurrentHashMap.newKeySet();
         UserProcess p = kernel.spawn(ProcessSpec.of("threads", ctx -> {
             mainCore.set(ctx.core());
             List<UserThread> threads = new ArrayList<>();
@@ -97,6 +98,7 @@ class KernelEndToEndTest {
                     if (!ctx.core().equals(ctx.syscalls().core())) {
                         mismatch.set(ctx.core() + " vs " + ctx.syscalls().core());
                     }
+                    inside.add(ctx.core());
                     started.countDown();
                     try {
                         release.await();
@@ -124,6 +126,7 @@ class KernelEndToEndTest {
         ClusterId home = chip.clusterOf(mainCore.get());
         synchronized (seen) {
             assertEquals(3, seen.size());
+            assertEquals(Set.copyOf(seen), inside, "inside a thread, ctx.core() is that thread's core");
             for (CoreId c : seen) {
                 assertFalse(kernel.fleetCores().contains(c), c + " is a fleet core");
                 assertNotEquals(mainCore.get(), c, "a new thread goes to a core with fewer threads than its parent's");
@@ -266,6 +269,22 @@ class KernelEndToEndTest {
             }
         })).waitFor(WAIT));
         assertInstanceOf(NameNotFoundException.class, gone.get(), "the name went with its process");
+    }
+
+    @Test
+    void lettersToAnEndedProcessAreRefused() throws Exception {
+        AtomicReference<dev.manycore.fleets.processes.MailboxRef> box = new AtomicReference<>();
+        assertEquals(0, kernel.spawn(ProcessSpec.of("short", ctx -> box.set(ctx.syscalls().mailbox()))).waitFor(WAIT));
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        assertEquals(0, kernel.spawn(ProcessSpec.of("writer", ctx -> {
+            try {
+                ctx.syscalls().send(box.get(), new Ping("anyone?"));
+            } catch (dev.manycore.fleets.processes.MailboxClosedException e) {
+                refused.set(e);
+            }
+        })).waitFor(WAIT));
+        assertInstanceOf(dev.manycore.fleets.processes.MailboxClosedException.class, refused.get());
+        assertTrue(refused.get().getMessage().contains("closed"), refused.get().getMessage());
     }
 
     @Test
