@@ -9,6 +9,7 @@ import dev.manycore.fleets.pool.DPoolConfig;
 import dev.manycore.fleets.pool.DPoolScheme;
 import dev.manycore.fleets.processes.Mailboxes;
 import dev.manycore.fleets.processes.ProcessManager;
+import dev.manycore.fleets.processes.UserPlacement;
 import dev.manycore.kernel.internal.AllocatorPages;
 import dev.manycore.kernel.internal.KernelRuntime;
 import dev.manycore.messaging.NameResolver;
@@ -67,6 +68,7 @@ public final class KernelBuilder {
     private int fleetCores = -1;
     private int maxProcesses = 65_536;
     private DPoolScheme pidPoolScheme = DPoolScheme.ON_DEMAND;
+    private UserPlacement placement = UserPlacement.DQDT;
     private int mailboxCapacity = Mailboxes.DEFAULT_CAPACITY;
     private Duration callTimeout = Duration.ofSeconds(30);
     private Duration exitGrace = Duration.ofSeconds(10);
@@ -181,6 +183,16 @@ public final class KernelBuilder {
     }
 
     /**
+     * @param placement how processes and threads are placed on user cores: the DQDT (default) or
+     *                  a locality-blind round robin, as a baseline
+     * @return this builder
+     */
+    public KernelBuilder placement(UserPlacement placement) {
+        this.placement = placement;
+        return this;
+    }
+
+    /**
      * @param capacity unread letters a process mailbox keeps, at least 1 (default 4096)
      * @return this builder
      */
@@ -256,7 +268,8 @@ public final class KernelBuilder {
             Set<CoreId> reserved = new LinkedHashSet<>(nameCores);
             reserved.addAll(pageCores);
             ProcessManager pm = ProcessManager.builder(engine, dqdt, names).cores(pmCores).reservedCores(reserved)
-                    .maxProcesses(maxProcesses).pidPool(DPoolConfig.of(pidPoolScheme)).timeout(callTimeout).seed(seed)
+                    .maxProcesses(maxProcesses).pidPool(DPoolConfig.of(pidPoolScheme)).placement(placement)
+                    .timeout(callTimeout).seed(seed)
                     .start();
             await(pm.fleet(), processManagers, "process manager");
             Map<String, List<CoreId>> layout = new LinkedHashMap<>();
@@ -294,6 +307,7 @@ public final class KernelBuilder {
         check(maxProcesses >= processManagers, "maxProcesses = " + maxProcesses + ": at least one PID per process"
                 + " manager (" + processManagers + ")");
         check(pidPoolScheme != null, "pidPool is null: give a DPoolScheme");
+        check(placement != null, "placement is null: give UserPlacement.DQDT or ROUND_ROBIN");
         check(mailboxCapacity >= 1, "mailboxCapacity = " + mailboxCapacity + ": at least 1");
         check(callTimeout != null && callTimeout.isPositive(), "callTimeout = " + callTimeout + ": must be positive");
         check(exitGrace != null && exitGrace.isPositive(), "exitGrace = " + exitGrace + ": must be positive");

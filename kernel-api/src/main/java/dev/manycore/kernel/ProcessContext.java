@@ -21,6 +21,9 @@ public interface ProcessContext {
     /** @return the simulated core of the calling thread (see the class comment) */
     CoreId core();
 
+    /** @return the pages taken for the process at spawn ({@link ProcessSpec#initialPages()}), or empty */
+    java.util.Optional<Pages> initialPages();
+
     /** @return the syscalls of the calling thread: its requests leave from its own core */
     Syscalls syscalls();
 

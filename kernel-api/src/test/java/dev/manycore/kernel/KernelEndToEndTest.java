@@ -189,8 +189,10 @@ class KernelEndToEndTest {
         AtomicReference<CoreId> core = new AtomicReference<>();
         AtomicReference<Throwable> badFree = new AtomicReference<>();
         AtomicReference<Throwable> doubleFree = new AtomicReference<>();
+        AtomicReference<Pages> initial = new AtomicReference<>();
         UserProcess p = kernel.spawn(ProcessSpec.of("pages", ctx -> {
             core.set(ctx.core());
+            initial.set(ctx.initialPages().orElseThrow());
             Pages a = ctx.syscalls().allocPages(16);
             Pages b = ctx.syscalls().allocPages(5);
             ctx.syscalls().freePages(b);
@@ -212,6 +214,8 @@ class KernelEndToEndTest {
         ClusterId home = chip.clusterOf(core.get());
         assertEquals(home, taken.get().cluster(), "locality policy: pages in the thread's cluster");
         assertEquals(16, taken.get().count());
+        assertEquals(4, initial.get().count());
+        assertEquals(home, initial.get().cluster(), "initial pages are taken near the process's core");
         ProcessStats stats = p.stats();
         assertEquals(20, stats.pages(), "16 held + 4 initial: " + stats.pagesByCluster());
         assertEquals(20, stats.pagesByCluster().get(home));

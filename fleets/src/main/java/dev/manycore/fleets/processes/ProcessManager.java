@@ -146,6 +146,7 @@ public final class ProcessManager {
         private Duration timeout = Duration.ofSeconds(30);
         private long seed = 7;
         private DPoolConfig pidPool = DPoolConfig.of(DPoolScheme.ON_DEMAND);
+        private UserPlacement placement = UserPlacement.DQDT;
 
         private Builder(Engine engine, Dqdt dqdt, NameService names) {
             this.engine = Objects.requireNonNull(engine, "engine is null");
@@ -221,6 +222,15 @@ public final class ProcessManager {
         }
 
         /**
+         * @param placement how processes and threads are placed on user cores (default {@link UserPlacement#DQDT})
+         * @return this builder
+         */
+        public Builder placement(UserPlacement placement) {
+            this.placement = Objects.requireNonNull(placement, "placement is null");
+            return this;
+        }
+
+        /**
          * @param seed the members' seed
          * @return this builder
          */
@@ -246,7 +256,7 @@ public final class ProcessManager {
             }
             Set<CoreId> all = new LinkedHashSet<>(reserved);
             all.addAll(cores);
-            UserCores user = new UserCores(dqdt, all);
+            UserCores user = new UserCores(dqdt, all, placement);
             int members = cores.size();
             long share = maxProcesses / members;
             AtomicInteger next = new AtomicInteger();

@@ -190,8 +190,8 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
         return main;
     }
 
-    /** @return the pages taken at spawn, or empty */
-    Optional<Pages> initial() {
+    @Override
+    public Optional<Pages> initialPages() {
         return Optional.ofNullable(initialPages);
     }
 

@@ -1,6 +1,7 @@
 package dev.manycore.fleets.internal.processes;
 
 import dev.manycore.dqdt.Dqdt;
+import dev.manycore.fleets.processes.UserPlacement;
 import dev.manycore.numa.ClusterId;
 import dev.manycore.numa.CoreId;
 import dev.manycore.numa.Topology;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -19,7 +21,11 @@ import java.util.function.Supplier;
  * per fleet core plus one; if every answer is a fleet core, the least-loaded user core is taken by
  * a scan. Every answer is charged to the chosen core, as the DQDT's own decisions are.
  *
- * <p>Thread-safe (the DQDT is); used by process manager members on their own threads.
+ * <p>{@link UserPlacement#ROUND_ROBIN} replaces the decisions by a machine-wide round robin that visits
+ * every cluster before using a second core of any (a locality-blind baseline); the counts are charged the same way.
+ *
+ * <p>Thread-safe (the DQDT is; the round robin's counter is atomic); used by process manager
+ * members on their own threads.
  */
 public final class UserCores {
 
@@ -27,19 +33,25 @@ public final class UserCores {
     private final Topology topology;
     private final boolean[] reserved;
     private final int reservedCount;
+    private final boolean roundRobin;
+    private final AtomicInteger next = new AtomicInteger();
+    private final List<CoreId> blindOrder;
 
     /**
-     * @param dqdt     the machine's DQDT
-     * @param reserved the cores user threads never run on
+     * @param dqdt      the machine's DQDT
+     * @param reserved  the cores user threads never run on
+     * @param placement DQDT decisions or the locality-blind round robin
      */
-    public UserCores(Dqdt dqdt, Set<CoreId> reserved) {
+    public UserCores(Dqdt dqdt, Set<CoreId> reserved, UserPlacement placement) {
         this.dqdt = dqdt;
+        this.roundRobin = placement == UserPlacement.ROUND_ROBIN;
         this.topology = dqdt.topology();
         this.reserved = new boolean[topology.coreCount()];
         for (CoreId c : reserved) {
             this.reserved[c.index()] = true;
         }
         this.reservedCount = reserved.size();
+        this.blindOrder = interleaved();
         if (reservedCount >= topology.coreCount()) {
             throw new IllegalArgumentException(reservedCount + " reserved cores leave no user core in "
                     + topology.name() + " (" + topology.coreCount() + " cores)");
@@ -97,6 +109,9 @@ public final class UserCores {
     }
 
     private CoreId place(Supplier<Optional<CoreId>> decision, ClusterId origin) {
+        if (roundRobin) {
+            return nextUserCore();
+        }
         List<CoreId> held = new ArrayList<>();
         try {
             for (int attempt = 0; attempt <= reservedCount; attempt++) {
@@ -117,6 +132,33 @@ public final class UserCores {
         CoreId best = scan(origin);
         dqdt.threadStarted(best);
         return best;
+    }
+
+    /** The locality-blind baseline: the next user core of a machine-wide round robin over the clusters, charged. */
+    private CoreId nextUserCore() {
+        CoreId c = blindOrder.get(Math.floorMod(next.getAndIncrement(), blindOrder.size()));
+        dqdt.threadStarted(c);
+        return c;
+    }
+
+    /** User cores interleaved across clusters: the first core of every cluster, then the second, ... */
+    private List<CoreId> interleaved() {
+        List<CoreId> order = new ArrayList<>();
+        for (int slot = 0; ; slot++) {
+            boolean any = false;
+            for (ClusterId cl : topology.clusters()) {
+                List<CoreId> cs = topology.coresOf(cl);
+                if (slot < cs.size()) {
+                    any = true;
+                    if (!reserved[cs.get(slot).index()]) {
+                        order.add(cs.get(slot));
+                    }
+                }
+            }
+            if (!any) {
+                return List.copyOf(order);
+            }
+        }
     }
 
     private CoreId scan(ClusterId origin) {
