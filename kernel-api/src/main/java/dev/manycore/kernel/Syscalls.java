@@ -119,8 +119,35 @@ public interface Syscalls {
      */
     Optional<Letter> receive(Duration timeout);
 
-    /** @return this process's mailbox (where it is now) */
+    /** @return this process's main mailbox (where it is now), the one {@code /proc/<pid>} names */
     MailboxRef mailbox();
+
+    /**
+     * Opens another mailbox of this process on this thread's core (for example one per thread, so
+     * threads can be written to separately). It is closed when the process ends, and moves with it.
+     *
+     * @return the new mailbox
+     */
+    MailboxRef openMailbox();
+
+    /**
+     * Takes the next letter of one of this process's mailboxes.
+     *
+     * @param mailbox the main mailbox or one from {@link #openMailbox()}
+     * @param timeout the longest wait, zero or more
+     * @return the letter, or empty if none came in time
+     * @throws IllegalArgumentException if the mailbox is not an open mailbox of this process
+     */
+    Optional<Letter> receive(MailboxRef mailbox, Duration timeout);
+
+    /**
+     * Closes a mailbox opened by {@link #openMailbox()}; its unread letters are dropped.
+     *
+     * @param mailbox the mailbox
+     * @return the unread letters dropped
+     * @throws IllegalArgumentException if it is not an open extra mailbox of this process
+     */
+    int closeMailbox(MailboxRef mailbox);
 
     /**
      * Starts a thread of this process near this thread (DQDT thread placement).

@@ -291,6 +291,46 @@ class KernelEndToEndTest {
         assertTrue(refused.get().getMessage().contains("closed"), refused.get().getMessage());
     }
 
+    record Hello(dev.manycore.fleets.processes.MailboxRef from) {
+    }
+
+    @Test
+    void threadsTalkThroughMailboxesOfTheirOwn() throws Exception {
+        AtomicReference<List<Object>> got = new AtomicReference<>();
+        AtomicReference<Object> threadGot = new AtomicReference<>();
+        AtomicReference<Throwable> foreign = new AtomicReference<>();
+        KernelCensus before = kernel.census();
+        UserProcess p = kernel.spawn(ProcessSpec.of("pair", ctx -> {
+            Syscalls sys = ctx.syscalls();
+            dev.manycore.fleets.processes.MailboxRef mine = sys.openMailbox();
+            UserThread t = ctx.startThread(() -> {
+                Syscalls ts = ctx.syscalls();
+                dev.manycore.fleets.processes.MailboxRef theirs = ts.openMailbox();
+                ts.send(mine, new Hello(theirs));
+                threadGot.set(ts.receive(theirs, Duration.ofSeconds(30)).orElseThrow().body());
+                ts.send(ts.mailbox(), new Ping("done"));
+            });
+            Letter first = sys.receive(mine, Duration.ofSeconds(30)).orElseThrow();
+            assertEquals(sys.mailbox(), first.replyTo(), "a letter's replyTo is the sender's main mailbox");
+            sys.send(((Hello) first.body()).from(), new Ping("ack"));
+            Letter second = sys.receive(Duration.ofSeconds(30)).orElseThrow();
+            got.set(List.of(first.body(), second.body()));
+            t.join();
+            try {
+                sys.receive(new dev.manycore.fleets.processes.MailboxRef(mine.host(), 999_999), Duration.ZERO);
+            } catch (IllegalArgumentException e) {
+                foreign.set(e);
+            }
+            assertEquals(0, sys.closeMailbox(mine));
+        }));
+        assertEquals(0, p.waitFor(WAIT));
+        assertEquals(new Ping("done"), got.get().get(1));
+        assertInstanceOf(Hello.class, got.get().get(0));
+        assertEquals(new Ping("ack"), threadGot.get());
+        assertInstanceOf(IllegalArgumentException.class, foreign.get(), "a process receives only from its own mailboxes");
+        assertEquals(before.openMailboxes(), kernel.census().openMailboxes(), "the thread's mailbox closed at exit");
+    }
+
     @Test
     void aParentSpawnsAndWaitsForItsChild() throws Exception {
         AtomicReference<Integer> childCode = new AtomicReference<>();

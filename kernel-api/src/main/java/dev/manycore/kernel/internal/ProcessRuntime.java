@@ -51,7 +51,14 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
     final ProcessSpec spec;
     final ThreadRuntime main;
     final Map<Integer, ThreadRuntime> threads = new ConcurrentHashMap<>();
+    /** Every mailbox reference the process held (old places of moved ones included): closed at the end. */
     final List<MailboxRef> mailboxes = new CopyOnWriteArrayList<>();
+    /** The extra mailboxes open now, at their current places. */
+    final List<MailboxRef> extraMailboxes = new CopyOnWriteArrayList<>();
+    /** Where a moved extra mailbox went: old reference to new. */
+    final Map<MailboxRef, MailboxRef> movedTo = new ConcurrentHashMap<>();
+    /** Earlier places of the main mailbox. */
+    final List<MailboxRef> mainHistory = new CopyOnWriteArrayList<>();
     final AtomicLong messagesSent = new AtomicLong();
     final Map<PageRun, Boolean> localRuns = new ConcurrentHashMap<>();
     final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
@@ -138,11 +145,21 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
         MailboxRef moved = kernel.timed(Latencies.MAILBOXES, () -> kernel.mailboxes().move(s.client(), old, home));
         if (!moved.equals(old)) {
             mailboxes.add(moved);
+            mainHistory.add(old);
             mailbox = moved;
             kernel.timed(Latencies.PROCESSES, () -> {
                 s.pm().moveNames(ref, old.host(), moved.host());
                 return null;
             });
+        }
+        for (MailboxRef extra : List.copyOf(extraMailboxes)) {
+            MailboxRef to = kernel.timed(Latencies.MAILBOXES, () -> kernel.mailboxes().move(s.client(), extra, home));
+            if (!to.equals(extra)) {
+                mailboxes.add(to);
+                extraMailboxes.remove(extra);
+                extraMailboxes.add(to);
+                movedTo.put(extra, to);
+            }
         }
         for (Map.Entry<Integer, CoreId> e : plan.entrySet()) {
             ThreadRuntime t = threads.get(e.getKey());
@@ -234,6 +251,25 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
         for (ThreadRuntime t : threads.values()) {
             t.interrupt();
         }
+    }
+
+    /**
+     * @param ref a mailbox reference the process was given
+     * @return where that mailbox is now
+     * @throws IllegalArgumentException if it is not an open mailbox of this process
+     */
+    MailboxRef current(MailboxRef ref) {
+        MailboxRef r = ref;
+        for (MailboxRef next = movedTo.get(r); next != null; next = movedTo.get(r)) {
+            r = next;
+        }
+        if (r.equals(mailbox) || extraMailboxes.contains(r)) {
+            return r;
+        }
+        if (mainHistory.contains(ref)) {
+            return mailbox;
+        }
+        throw new IllegalArgumentException("mailbox " + ref + " is not an open mailbox of process " + pid());
     }
 
     /** A safe point of a thread of this process: stop if killed or exiting. */

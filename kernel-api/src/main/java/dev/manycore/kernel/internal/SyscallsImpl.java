@@ -203,11 +203,46 @@ final class SyscallsImpl implements Syscalls {
 
     @Override
     public Optional<Letter> receive(Duration timeout) {
+        return receiveFrom(null, timeout);
+    }
+
+    @Override
+    public Optional<Letter> receive(MailboxRef mailbox, Duration timeout) {
+        Objects.requireNonNull(mailbox, "mailbox is null");
+        return receiveFrom(mailbox, timeout);
+    }
+
+    @Override
+    public MailboxRef openMailbox() {
+        CoreServices s = enter();
+        MailboxRef box = kernel().timed(Latencies.MAILBOXES, () -> kernel().mailboxes().open(s.client(), self.core, pid()));
+        process().mailboxes.add(box);
+        process().extraMailboxes.add(box);
+        return box;
+    }
+
+    @Override
+    public int closeMailbox(MailboxRef mailbox) {
+        Objects.requireNonNull(mailbox, "mailbox is null");
+        MailboxRef current = process().current(mailbox);
+        if (!process().extraMailboxes.contains(current)) {
+            throw new IllegalArgumentException("mailbox " + mailbox + " is not an open extra mailbox of process " + pid()
+                    + " (the main mailbox closes with the process)");
+        }
+        CoreServices s = enter();
+        int dropped = kernel().timed(Latencies.MAILBOXES, () -> kernel().mailboxes().close(s.client(), current));
+        process().extraMailboxes.remove(current);
+        process().mailboxes.remove(current);
+        return dropped;
+    }
+
+    private Optional<Letter> receiveFrom(MailboxRef requested, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout is null");
         CoreServices s = enter();
+        MailboxRef box = requested == null ? process().mailbox : process().current(requested);
         long start = System.nanoTime();
         try {
-            Optional<Letter> letter = kernel().mailboxes().receive(s.client(), process().mailbox, timeout);
+            Optional<Letter> letter = kernel().mailboxes().receive(s.client(), box, timeout);
             kernel().latencies().record(Latencies.MAILBOXES, System.nanoTime() - start);
             return letter;
         } catch (InterruptedException e) {
