@@ -13,8 +13,8 @@ public enum UserPlacement {
 
     /**
      * A locality-blind baseline: every process and thread takes the next user core of a global
-     * round robin that visits every cluster before it uses a second core of any, wherever the
-     * parent runs. The DQDT's counts are still kept, so reports stay
+     * round robin over the user cores in a scattered, deterministic order (consecutive choices land
+     * far apart on the chip), wherever the parent runs. The DQDT's counts are still kept, so reports stay
      * comparable.
      */
     ROUND_ROBIN

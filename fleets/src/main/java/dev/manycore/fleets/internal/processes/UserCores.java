@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  * per fleet core plus one; if every answer is a fleet core, the least-loaded user core is taken by
  * a scan. Every answer is charged to the chosen core, as the DQDT's own decisions are.
  *
- * <p>{@link UserPlacement#ROUND_ROBIN} replaces the decisions by a machine-wide round robin that visits
- * every cluster before using a second core of any (a locality-blind baseline); the counts are charged the same way.
+ * <p>{@link UserPlacement#ROUND_ROBIN} replaces the decisions by a machine-wide round robin over the
+ * user cores in a scattered, deterministic order (a locality-blind baseline); the counts are charged the same way.
  *
  * <p>Thread-safe (the DQDT is; the round robin's counter is atomic); used by process manager
  * members on their own threads.
@@ -51,7 +51,7 @@ public final class UserCores {
             this.reserved[c.index()] = true;
         }
         this.reservedCount = reserved.size();
-        this.blindOrder = interleaved();
+        this.blindOrder = scattered();
         if (reservedCount >= topology.coreCount()) {
             throw new IllegalArgumentException(reservedCount + " reserved cores leave no user core in "
                     + topology.name() + " (" + topology.coreCount() + " cores)");
@@ -134,31 +134,39 @@ public final class UserCores {
         return best;
     }
 
-    /** The locality-blind baseline: the next user core of a machine-wide round robin over the clusters, charged. */
+    /** The locality-blind baseline: the next user core of a machine-wide scattered round robin, charged. */
     private CoreId nextUserCore() {
         CoreId c = blindOrder.get(Math.floorMod(next.getAndIncrement(), blindOrder.size()));
         dqdt.threadStarted(c);
         return c;
     }
 
-    /** User cores interleaved across clusters: the first core of every cluster, then the second, ... */
-    private List<CoreId> interleaved() {
-        List<CoreId> order = new ArrayList<>();
-        for (int slot = 0; ; slot++) {
-            boolean any = false;
-            for (ClusterId cl : topology.clusters()) {
-                List<CoreId> cs = topology.coresOf(cl);
-                if (slot < cs.size()) {
-                    any = true;
-                    if (!reserved[cs.get(slot).index()]) {
-                        order.add(cs.get(slot));
-                    }
-                }
-            }
-            if (!any) {
-                return List.copyOf(order);
+    /**
+     * The user cores in a scattered order: position {@code k} holds core {@code k * stride mod n} of
+     * the user cores in index order, with a stride near {@code 0.618 n} that is coprime to {@code n}
+     * (golden-ratio hashing), so consecutive choices land far apart, deterministically.
+     */
+    private List<CoreId> scattered() {
+        List<CoreId> user = new ArrayList<>();
+        for (int i = 0; i < reserved.length; i++) {
+            if (!reserved[i]) {
+                user.add(topology.core(i));
             }
         }
+        int n = user.size();
+        int stride = Math.max(1, (int) Math.round(n * 0.6180339887));
+        while (gcd(stride, n) != 1) {
+            stride++;
+        }
+        List<CoreId> order = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            order.add(user.get((int) ((long) k * stride % n)));
+        }
+        return List.copyOf(order);
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     private CoreId scan(ClusterId origin) {
