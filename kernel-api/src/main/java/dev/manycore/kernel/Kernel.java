@@ -47,7 +47,7 @@ public final class Kernel implements AutoCloseable {
     public UserProcess spawn(ProcessSpec spec) {
         Objects.requireNonNull(spec, "process spec is null");
         runtime.checkOpen();
-        return runtime.spawn(spec, 0, runtime.processManager().fleet().members().getFirst().core());
+        return runtime.spawn(spec, 0, runtime.spawnOrigin(spec.near()));
     }
 
     /** @return a report of what happened so far (fleets, traffic, pages, threads) */
@@ -79,8 +79,7 @@ public final class Kernel implements AutoCloseable {
         ProcessCensus pc = runtime.processManager().census(runtime.kernelClient());
         MailboxCensus mc = runtime.mailboxes().census(runtime.kernelClient());
         Address replica = runtime.names().fleet().members().getFirst();
-        NameTableImage image = runtime.names().client(runtime.fleetCores().iterator().next(), "kernel").blocking()
-                .image(replica);
+        NameTableImage image = runtime.kernelNames().image(replica);
         long threads = 0;
         for (var c : runtime.topology().clusters()) {
             threads += runtime.dqdt().threads(c);

@@ -332,6 +332,37 @@ class KernelEndToEndTest {
     }
 
     @Test
+    void namesAreRefusedInsideClaimedNamespacesAndWhenTaken() throws Exception {
+        AtomicReference<Throwable> inProc = new AtomicReference<>();
+        AtomicReference<Throwable> taken = new AtomicReference<>();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        UserProcess owner = kernel.spawn(ProcessSpec.of("owner", ctx -> {
+            ctx.syscalls().register("/apps/taken");
+            holding.countDown();
+            release.await();
+        }));
+        await(holding);
+        assertEquals(0, kernel.spawn(ProcessSpec.of("intruder", ctx -> {
+            try {
+                ctx.syscalls().register("/proc/mine");
+            } catch (RuntimeException e) {
+                inProc.set(e);
+            }
+            try {
+                ctx.syscalls().register("/apps/taken");
+            } catch (RuntimeException e) {
+                taken.set(e);
+            }
+        })).waitFor(WAIT));
+        release.countDown();
+        assertEquals(0, owner.waitFor(WAIT));
+        assertInstanceOf(dev.manycore.fleets.names.NamespaceOwnedException.class, inProc.get());
+        assertInstanceOf(dev.manycore.fleets.names.NameTakenException.class, taken.get());
+        assertTrue(taken.get().getMessage().contains("/apps/taken"), taken.get().getMessage());
+    }
+
+    @Test
     void aParentSpawnsAndWaitsForItsChild() throws Exception {
         AtomicReference<Integer> childCode = new AtomicReference<>();
         UserProcess parent = kernel.spawn(ProcessSpec.of("parent", ctx -> {

@@ -2,7 +2,9 @@ package dev.manycore.fleets.processes;
 
 import dev.manycore.fleets.Client;
 import dev.manycore.fleets.Fleet;
+import dev.manycore.fleets.RemoteFailureException;
 import dev.manycore.fleets.Request;
+import dev.manycore.fleets.names.NameServiceException;
 import dev.manycore.fleets.internal.processes.ProcessRequests.Exit;
 import dev.manycore.fleets.internal.processes.ProcessRequests.Kill;
 import dev.manycore.fleets.internal.processes.ProcessRequests.Migrate;
@@ -38,7 +40,8 @@ import java.util.Objects;
  *
  * <p>Errors: {@link NoSuchProcessException} (unknown or exited PID), {@link OutOfPidsException},
  * {@link IllegalStateException} (a killed or exiting process may start nothing),
- * {@link IllegalArgumentException} (bad argument), the name service's exceptions for name updates,
+ * {@link IllegalArgumentException} (bad argument), the name service's exceptions for
+ * {@link #registerName} ({@code NameTakenException}, {@code NamespaceOwnedException}, ...),
  * {@link dev.manycore.fleets.CallTimeoutException} when no answer comes in time.
  *
  * <p>Thread-safe; meant for user threads (virtual threads block cheaply).
@@ -93,8 +96,16 @@ public final class ProcessManagerClient {
      * @param host the mailbox host holding the mailbox the name is bound to
      */
     public void registerName(ProcessRef p, Name name, Address host) {
-        call(p.manager(), new RegisterName(p.pid(), p.incarnation(), Objects.requireNonNull(name, "name is null"),
-                Objects.requireNonNull(host, "host is null")));
+        Objects.requireNonNull(name, "name is null");
+        try {
+            Client.await(client.call(p.manager(), new RegisterName(p.pid(), p.incarnation(), name,
+                    Objects.requireNonNull(host, "host is null")), timeout));
+        } catch (RemoteFailureException e) {
+            NameServiceException n = NameServiceException.rebuild(e.remoteType(), name, e.remoteMessage());
+            throw n != null ? n : RemoteErrors.translate(e);
+        } catch (RuntimeException e) {
+            throw RemoteErrors.translate(e);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.manycore.kernel.internal;
 import dev.manycore.dqdt.Dqdt;
 import dev.manycore.fleets.Client;
 import dev.manycore.fleets.names.NameService;
+import dev.manycore.fleets.names.NameServiceClient;
 import dev.manycore.fleets.pages.PageRun;
 import dev.manycore.fleets.processes.MailboxRef;
 import dev.manycore.fleets.processes.Mailboxes;
@@ -64,6 +65,8 @@ public final class KernelRuntime {
     private final Map<Long, ProcessRuntime> processes = new ConcurrentHashMap<>();
     private final AtomicLong pagesTaken = new AtomicLong();
     private final AtomicLong localPagesTaken = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger nextOrigin = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     /**
@@ -147,6 +150,26 @@ public final class KernelRuntime {
     /** @return the kernel's own gateway */
     public Client kernelClient() {
         return services(kernelCore).client();
+    }
+
+    /** @return the kernel's own name service stub (reads only) */
+    public NameServiceClient.Blocking kernelNames() {
+        return services(kernelCore).names();
+    }
+
+    /**
+     * The core a spawn from outside the processes is sent from: a core of the requested cluster, or
+     * else the process manager members' cores in turn, so every member gets its share of spawns.
+     *
+     * @param near the cluster the spec asks for, or null
+     * @return the origin core
+     */
+    public CoreId spawnOrigin(ClusterId near) {
+        if (near != null) {
+            return topology().coresOf(near).getFirst();
+        }
+        List<dev.manycore.messaging.Address> members = processManager.fleet().members();
+        return members.get(Math.floorMod(nextOrigin.getAndIncrement(), members.size())).core();
     }
 
     Duration exitGrace() {
@@ -342,6 +365,9 @@ public final class KernelRuntime {
      * @return the processes that did not end in time
      */
     public int shutdown(Duration grace) {
+        if (!closing.compareAndSet(false, true)) {
+            return 0;
+        }
         int stuck = 0;
         for (ProcessRuntime p : List.copyOf(processes.values())) {
             try {
@@ -364,8 +390,8 @@ public final class KernelRuntime {
             }
         }
         closed = true;
-        pages.close();
         engine.shutdown();
+        pages.close();
         return stuck;
     }
 
