@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -36,7 +37,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@value #NAME}).
  *
  * <p>Policies ({@link PagePolicy}): locality (ALMOS, the default: the requester's cluster first,
- * then the nearest cluster with enough free memory through the member that serves it).
+ * then the nearest cluster with enough free memory through the member that serves it), or dPool
+ * (fos: single pages pooled per member and rebalanced by a dPool scheme; larger runs from the
+ * banks as with locality).
  *
  * <p>Failure: banks live in cluster memory and outlive a failed member's core; when the fleet's
  * view drops a member, the member the new view assigns its banks (the live member nearest to the
@@ -62,13 +65,16 @@ public final class PageAllocator implements AutoCloseable {
     private final NameService names;
     private final FleetRegistration registration;
     private final AtomicReferenceArray<PageAllocatorClient> clients;
+    private final PageFleetState shared;
     private volatile Routes routes;
 
     /** Clients' routing table: the server of each cluster in one view. */
     record Routes(long epoch, List<Address> byCluster) {
     }
 
-    private PageAllocator(Builder b, BankGroups groups, BankSlot[] slots, Fleet fleet, FleetRegistration registration) {
+    private PageAllocator(Builder b, PageFleetState shared, BankGroups groups, BankSlot[] slots, Fleet fleet,
+                          FleetRegistration registration) {
+        this.shared = shared;
         this.engine = b.engine;
         this.topology = b.engine.topology();
         this.dqdt = b.dqdt;
@@ -171,9 +177,18 @@ public final class PageAllocator implements AutoCloseable {
             s.holderId(); // volatile read: orders the holder's last writes before ours
             PageBank b = s.bank();
             list.add(new PageAccounting.ClusterPages(s.cluster(), b.totalPages(), b.freePages(), b.allocatedPages(),
-                    cached[s.cluster().index()], 0));
+                    cached[s.cluster().index()], s.poolFrames() - s.lent().size()));
         }
         return new PageAccounting(list);
+    }
+
+    /**
+     * @return completes once every member has started (with the dPool policy: once its share of the
+     *         banks is pooled); requests sent before are held by the members until then, but
+     *         {@link #accounting()} is only meaningful after
+     */
+    public CompletableFuture<Void> ready() {
+        return shared.ready().copy();
     }
 
     /** @return the cores the members occupy, one per group (keep user threads off them) */
@@ -390,7 +405,7 @@ public final class PageAllocator implements AutoCloseable {
                     slots[c.index()] = new BankSlot(bank, holder);
                 }
             }
-            PageFleetState shared = new PageFleetState(t, dqdt, groups, slots, zero);
+            PageFleetState shared = new PageFleetState(t, dqdt, groups, slots, zero, policy);
             Fleet fleet = Fleet.builder(engine, "pages", () -> new PageMember(shared))
                     .cores(groups.homes()).seed(seed).failureDetection(heartbeat, suspectAfter).start();
             FleetRegistration registration = null;
@@ -398,7 +413,7 @@ public final class PageAllocator implements AutoCloseable {
                 registration = FleetRegistration.follow(fleet, Name.of(NAME), NameFlags.serviceSet(LookupPolicy.NEAREST),
                         names.client(groups.homes().getFirst(), "sys"));
             }
-            return new PageAllocator(this, groups, slots, fleet, registration);
+            return new PageAllocator(this, shared, groups, slots, fleet, registration);
         }
 
         /** Makes the DQDT's free-block counts of a bank's cluster equal the bank's. */

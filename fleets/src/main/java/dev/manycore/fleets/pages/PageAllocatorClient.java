@@ -58,6 +58,7 @@ import java.util.function.Supplier;
  */
 public final class PageAllocatorClient {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PageAllocatorClient.class);
     private static final Long CACHED = -1L;
     private static final int ATTEMPTS = 4;
 
@@ -281,7 +282,10 @@ public final class PageAllocatorClient {
     }
 
     /**
-     * Gives every cached page back to its bank.
+     * Gives every cached page back to its bank. When the cache has no page lent either, it also
+     * reclaims every page its owner id still holds in the banks: a refill whose answer came after
+     * the client stopped waiting (a member failed or was slow, and the client asked again) left
+     * such pages behind, and only this cache can know they are its own.
      *
      * @throws IllegalStateException if another thread is using this core's cache right now
      */
@@ -295,6 +299,12 @@ public final class PageAllocatorClient {
         }
         try {
             flush(cache.size());
+            if (lent.isEmpty()) {
+                int orphans = releaseInBanks(cacheOwner);
+                if (orphans > 0) {
+                    LOG.info("page cache of {} reclaimed {} pages left by refills answered too late", core, orphans);
+                }
+            }
         } finally {
             inUse.set(false);
         }
@@ -411,6 +421,11 @@ public final class PageAllocatorClient {
                 total += back.size();
             }
         }
+        return total + releaseInBanks(owner);
+    }
+
+    /** Frees every run an owner id holds in the banks (pooled pages lent to it included); blocks. */
+    private int releaseInBanks(long owner) {
         Map<Address, List<ClusterId>> byServer = new LinkedHashMap<>();
         for (ClusterId c : allocator.topology().clusters()) {
             byServer.computeIfAbsent(allocator.serverOf(c), a -> new ArrayList<>()).add(c);
@@ -420,6 +435,7 @@ public final class PageAllocatorClient {
             List<ClusterId> clusters = List.copyOf(e.getValue());
             parts.add(callWithRetry(() -> allocator.serverOf(clusters.getFirst()), new ReleaseOwner(owner, clusters, 0)));
         }
+        int total = 0;
         for (CompletableFuture<Freed> p : parts) {
             total += await(p).pages();
         }

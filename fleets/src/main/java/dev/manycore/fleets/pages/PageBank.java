@@ -4,6 +4,9 @@ import dev.manycore.numa.ClusterId;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * The page frames of one cluster's memory bank: a {@link BuddyAllocator} over the frames, the owner
@@ -45,7 +48,6 @@ public final class PageBank implements AutoCloseable {
     private final Arena arena;
     private final MemorySegment memory;
     private int allocatedPages;
-    private FreeBlocksListener listener;
 
     /**
      * A bank with every frame free.
@@ -82,12 +84,6 @@ public final class PageBank implements AutoCloseable {
             this.arena = null;
             this.memory = null;
         }
-        buddy.listener((order, delta) -> {
-            FreeBlocksListener l = listener;
-            if (l != null) {
-                l.freeBlocksChanged(this.cluster, order, delta);
-            }
-        });
     }
 
     /**
@@ -96,7 +92,8 @@ public final class PageBank implements AutoCloseable {
      * @param listener the listener, or null for none
      */
     public void listener(FreeBlocksListener listener) {
-        this.listener = listener;
+        // no listener, no call: the buddy allocator's hot path then skips the hook entirely
+        buddy.listener(listener == null ? null : (order, delta) -> listener.freeBlocksChanged(cluster, order, delta));
     }
 
     /**
@@ -134,23 +131,44 @@ public final class PageBank implements AutoCloseable {
      * @throws IllegalStateException    if {@code zero} is asked of a backed bank that is closed
      */
     public PageRun allocate(int order, long owner, AllocationPriority priority, boolean zero) {
+        int first = allocateFrame(order, owner, priority, zero);
+        return first < 0 ? null : new PageRun(cluster, first, order);
+    }
+
+    /**
+     * {@link #allocate} without the record: the same checks and effects, for hot paths that keep
+     * frame numbers in primitive arrays. Allocates nothing (unless zeroing touches memory).
+     *
+     * @param order    the order, 0 to {@value PageRun#MAX_ORDER}
+     * @param owner    the owner (a process id, 0 for the kernel), zero or more
+     * @param priority the watermark to respect
+     * @param zero     whether to zero the run's memory (ignored by a bank without backing memory)
+     * @return the first frame of the run, or -1 if the watermark or the lack of a large enough free
+     *         block refuses (nothing changed then)
+     * @throws IllegalArgumentException if the order is out of range, the owner is negative or the
+     *                                  priority is null
+     * @throws IllegalStateException    if {@code zero} is asked of a backed bank that is closed
+     */
+    public int allocateFrame(int order, long owner, AllocationPriority priority, boolean zero) {
         PageRun.checkOrder(order);
         checkOwner(owner);
-        if (!canAllocate(order, priority)) {
-            return null;
+        if (buddy.freeFrames() - (1 << order) < reserve(priority)) {
+            return -1;
         }
         if (zero && memory != null && !arena.scope().isAlive()) {
             throw new IllegalStateException("bank of " + cluster + " is closed: cannot zero a new run of order " + order
                     + " in memory that was freed");
         }
         int first = buddy.allocate(order);
+        if (first < 0) {
+            return -1;
+        }
         owners[first] = owner;
         allocatedPages += 1 << order;
-        PageRun run = new PageRun(cluster, first, order);
         if (zero && memory != null) {
             slice(first, order).fill((byte) 0);
         }
-        return run;
+        return first;
     }
 
     /**
@@ -210,15 +228,34 @@ public final class PageBank implements AutoCloseable {
      * @throws PageOwnershipException    if another owner holds the run
      */
     public void free(PageRun run, long owner) {
+        checkInBank(run);
+        free(run.firstFrame(), run.order(), owner);
+    }
+
+    /**
+     * {@link #free(PageRun, long)} by first frame and order: the same checks and effects, and no
+     * record. Allocates nothing unless it throws.
+     *
+     * @param firstFrame the run's first frame
+     * @param order      the run's order
+     * @param owner      the owner that holds it
+     * @throws IllegalArgumentException  if the order is out of range, the run is not aligned or
+     *                                   outside the bank, or the owner is negative
+     * @throws DoubleFreeException       if the run's frames are all free now
+     * @throws PageNotAllocatedException if the run is not an allocated run (a part of a larger run,
+     *                                   the wrong order, or partly free)
+     * @throws PageOwnershipException    if another owner holds the run
+     */
+    public void free(int firstFrame, int order, long owner) {
         checkOwner(owner);
-        checkAllocated(run, "free");
-        int first = run.firstFrame();
-        long holder = owners[first];
+        buddy.checkBlock(firstFrame, order);
+        checkAllocated(firstFrame, order, "free");
+        long holder = owners[firstFrame];
         if (holder != owner) {
-            throw new PageOwnershipException("owner " + owner + " cannot free " + run + ": owner " + holder
-                    + " holds it (only the owner of a run frees it)");
+            throw new PageOwnershipException("owner " + owner + " cannot free " + new PageRun(cluster, firstFrame, order)
+                    + ": owner " + holder + " holds it (only the owner of a run frees it)");
         }
-        release(first, run.order());
+        release(firstFrame, order);
     }
 
     /**
@@ -229,7 +266,8 @@ public final class PageBank implements AutoCloseable {
      * @throws PageNotAllocatedException if the run is not an allocated run
      */
     public long ownerOf(PageRun run) {
-        checkAllocated(run, "ownerOf");
+        checkInBank(run);
+        checkAllocated(run.firstFrame(), run.order(), "ownerOf");
         return owners[run.firstFrame()];
     }
 
@@ -269,6 +307,28 @@ public final class PageBank implements AutoCloseable {
             }
         }
         return released;
+    }
+
+    /**
+     * Every allocated run, in frame order: for audits (no frame handed out twice, accounting at a
+     * quiescent point) and for handing a bank's books to another member. One walk over the blocks;
+     * allocates the list.
+     *
+     * @return the allocated runs, an unmodifiable list
+     */
+    public List<PageRun> allocatedRuns() {
+        List<PageRun> runs = new ArrayList<>();
+        int frame = 0;
+        while (frame < frames) {
+            int order = buddy.allocatedOrderAt(frame);
+            if (order >= 0) {
+                runs.add(new PageRun(cluster, frame, order));
+                frame += 1 << order;
+            } else {
+                frame += 1 << buddy.freeOrderAt(frame);
+            }
+        }
+        return Collections.unmodifiableList(runs);
     }
 
     /**
@@ -381,17 +441,14 @@ public final class PageBank implements AutoCloseable {
         buddy.release(first, order);
     }
 
-    private void checkAllocated(PageRun run, String operation) {
-        checkInBank(run);
-        int first = run.firstFrame();
-        int order = run.order();
+    private void checkAllocated(int first, int order, String operation) {
         switch (buddy.status(first, order)) {
             case ALLOCATED -> {
             }
             case FREE -> throw new DoubleFreeException(("free".equals(operation) ? "double free of " : operation + " of ")
-                    + run + ": its frames are free already (a run is freed once per allocation)");
-            default -> throw new PageNotAllocatedException(operation + " of " + run + ": not an allocated run, "
-                    + buddy.explain(first, order) + " (give back the run that allocate returned)");
+                    + new PageRun(cluster, first, order) + ": its frames are free already (a run is freed once per allocation)");
+            default -> throw new PageNotAllocatedException(operation + " of " + new PageRun(cluster, first, order)
+                    + ": not an allocated run, " + buddy.explain(first, order) + " (give back the run that allocate returned)");
         }
     }
 

@@ -17,7 +17,7 @@ import dev.manycore.numa.ClusterId;
  */
 public record PageRun(ClusterId cluster, int firstFrame, int order) {
 
-    /** The largest buddy order: runs of up to {@code 2^10} = 1024 frames (ALMOS: 4 KiB to 4 MiB blocks). */
+    /** The largest buddy order: runs of up to {@code 2^10} = 1024 frames, 4 MiB of 4 KiB pages (ALMOS ppm stops at order 9, 2 MiB). */
     public static final int MAX_ORDER = 10;
 
     /**

@@ -27,6 +27,7 @@ final class PageAllocatorFixture implements AutoCloseable {
         this.pages = configure.apply(PageAllocator.builder(engine, dqdt)).start();
         engine.start();
         try {
+            pages.ready().get(30, TimeUnit.SECONDS);
             pages.fleet().whenView(v -> v.size() == pages.memberCores().size()).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("the page fleet did not form", e);

@@ -1,11 +1,14 @@
 package dev.manycore.fleets.pages;
 
+import dev.manycore.dqdt.Dqdt;
 import dev.manycore.numa.ClusterId;
+import dev.manycore.numa.Topology;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -292,5 +295,70 @@ class PageBankTest {
         assertEquals(before, accounting(backed));
         backed.free(r, P);
         assertEquals(16, backed.freePages());
+    }
+
+    @Test
+    void theFrameApiKeepsTheSameBooksAsTheRunApi() {
+        PageBank bank = new PageBank(C2, 100, 4096, false);
+        int first = bank.allocateFrame(2, P, AllocationPriority.ORDINARY, false);
+        PageRun run = new PageRun(C2, first, 2);
+        assertEquals(P, bank.ownerOf(run));
+        assertEquals(4, bank.allocatedPages());
+        String before = accounting(bank);
+        PageOwnershipException owner = assertThrows(PageOwnershipException.class, () -> bank.free(first, 2, Q));
+        assertTrue(owner.getMessage().contains(run.toString()), owner.getMessage());
+        assertThrows(PageNotAllocatedException.class, () -> bank.free(first, 1, P));
+        assertThrows(IllegalArgumentException.class, () -> bank.free(first + 1, 2, P));
+        assertThrows(IllegalArgumentException.class, () -> bank.free(first, 2, -1));
+        assertEquals(before, accounting(bank));
+        bank.free(first, 2, P);
+        DoubleFreeException twice = assertThrows(DoubleFreeException.class, () -> bank.free(first, 2, P));
+        assertTrue(twice.getMessage().contains(run.toString()), twice.getMessage());
+        assertEquals(100, bank.freePages());
+        for (int i = 0; i < 85; i++) {
+            assertTrue(bank.allocateFrame(0, P, AllocationPriority.ORDINARY, false) >= 0);
+        }
+        assertEquals(-1, bank.allocateFrame(0, P, AllocationPriority.ORDINARY, false), "the watermark refuses");
+    }
+
+    @Test
+    void allocatedRunsListsEveryHeldRunInFrameOrder() {
+        PageBank bank = new PageBank(C2, 300, 4096, false);
+        List<PageRun> held = new ArrayList<>();
+        int[] orders = {3, 0, 5, 0, 1, 2};
+        for (int order : orders) {
+            held.add(bank.allocate(order, P, AllocationPriority.ORDINARY, false));
+        }
+        bank.free(held.remove(1), P);
+        held.sort(Comparator.comparingInt(PageRun::firstFrame));
+        assertEquals(held, bank.allocatedRuns());
+        bank.releaseOwner(P);
+        assertEquals(List.of(), bank.allocatedRuns());
+    }
+
+    @Test
+    void aFreshBankMatchesTheDqdtsDefaultAndTheListenerKeepsItExact() {
+        Topology topology = Topology.mesh(2, 2).coresPerCluster(1)
+                .pagesPerCluster(5000).build();
+        Dqdt dqdt = Dqdt.of(topology);
+        ClusterId c = topology.cluster(3);
+        PageBank bank = new PageBank(c, topology.pagesOf(c), topology.pageSize(), false);
+        for (int k = 0; k <= PageRun.MAX_ORDER; k++) {
+            assertEquals(dqdt.freeBlocks(c, k), bank.freeBlocks(k), "order " + k + " of a fresh bank");
+        }
+        bank.listener(dqdt::freeBlocksChanged);
+        List<PageRun> runs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            runs.add(bank.allocate(i % 7, P, AllocationPriority.ORDINARY, false));
+        }
+        for (int i = 0; i < runs.size(); i += 3) {
+            bank.free(runs.get(i), P);
+        }
+        assertEquals(bank.freePages(), dqdt.freePages(c));
+        for (int k = 0; k <= PageRun.MAX_ORDER; k++) {
+            assertEquals(bank.freeBlocks(k), dqdt.freeBlocks(c, k), "order " + k);
+        }
+        bank.releaseOwner(P);
+        assertEquals(5000, dqdt.freePages(c));
     }
 }

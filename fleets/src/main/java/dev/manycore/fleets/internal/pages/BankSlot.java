@@ -40,6 +40,7 @@ public final class BankSlot {
     private final PageBank bank;
     private final AtomicLong token;
     private final Map<PageRun, Long> lent = new HashMap<>();
+    private int pooled;
 
     /**
      * @param bank     the cluster's bank
@@ -76,6 +77,21 @@ public final class BankSlot {
     /** @return pooled pages lent to owners (dPool policy): run to owner; use only while entered */
     public Map<PageRun, Long> lent() {
         return lent;
+    }
+
+    /**
+     * @return the frames of this bank that belong to the dPool (in partitions, in transit, or lent
+     *         to owners); use only while entered, or at quiescence
+     */
+    public int poolFrames() {
+        return pooled;
+    }
+
+    /**
+     * @param delta frames moved into (positive) or out of the dPool; use only while entered
+     */
+    public void addPoolFrames(int delta) {
+        pooled += delta;
     }
 
     /** @return the current holder's id (a volatile read) */

@@ -13,12 +13,16 @@ import dev.manycore.fleets.internal.pages.PageRequests.Free;
 import dev.manycore.fleets.internal.pages.PageRequests.FreeBatch;
 import dev.manycore.fleets.internal.pages.PageRequests.Freed;
 import dev.manycore.fleets.internal.pages.PageRequests.Granted;
+import dev.manycore.fleets.internal.pages.PageRequests.Lend;
 import dev.manycore.fleets.internal.pages.PageRequests.Refused;
 import dev.manycore.fleets.internal.pages.PageRequests.ReleaseOwner;
 import dev.manycore.fleets.pages.AllocationPriority;
+import dev.manycore.fleets.pages.DoubleFreeException;
+import dev.manycore.fleets.pages.PageOwnershipException;
 import dev.manycore.fleets.pages.PageAllocatorException;
 import dev.manycore.fleets.pages.PageBank;
 import dev.manycore.fleets.pages.PageRun;
+import dev.manycore.fleets.pool.DPool;
 import dev.manycore.messaging.Address;
 import dev.manycore.numa.ClusterId;
 import dev.manycore.numa.Topology;
@@ -50,6 +54,17 @@ import java.util.function.Supplier;
  * its hop count, so it ends: with pages, or with a {@link Refused} reply once no untried cluster
  * fits (or the hop budget is spent), never a loop.
  *
+ * <h2>dPool policy</h2>
+ * (fos report 4.7.2 and 4.8.1.) At start the member moves a share of its banks' frames, as order-0
+ * runs held by {@link Owners#POOL}, into its partition of a {@link DPool}. An ordinary order-0
+ * request (or a cache refill) that reaches it first takes pages from its partition
+ * ({@link DPool#tryTake()}, no messages) or through {@link DPool#take()}, which fetches from other
+ * members as the scheme says; the pages, of any cluster, are then recorded as lent to the owner in
+ * the {@link BankSlot} of their cluster (a {@link Lend} to the member serving it when that is
+ * another), and a free puts them back into the partition of the member serving their cluster.
+ * Orders above 0, priority requests, forwarded requests and requests that find every partition
+ * empty take the locality path from the buddy banks.
+ *
  * <h2>Failure</h2>
  * Which member serves which cluster is a function of the membership view ({@link BankGroups#assign}).
  * When a view drops a member, the member now assigned its banks takes them over through the banks'
@@ -74,6 +89,7 @@ public final class PageMember implements FleetServer {
     private Address[] route;
     private final Map<Integer, Address> holders = new HashMap<>();
     private boolean takeOverScheduled;
+    private DPool<PageRun> pool;
 
     /**
      * @param shared the fleet's banks and settings
@@ -94,11 +110,88 @@ public final class PageMember implements FleetServer {
                 .on(AllocateBatch.class, this::allocate)
                 .on(Free.class, this::free)
                 .on(FreeBatch.class, this::freeBatch)
-                .on(ReleaseOwner.class, this::release);
+                .on(ReleaseOwner.class, this::release)
+                .on(Lend.class, this::lend);
+        if (shared.pool() != null) {
+            pool = DPool.create(context, handlers, shared.pool(), shared.policy().poolConfig(), carvePool());
+        }
+        if (shared.groups().homes().contains(context.core())) {
+            shared.memberStarted();
+        }
+    }
+
+    /** dPool policy: moves the pool's share of this member's banks into its first partition. */
+    private List<PageRun> carvePool() {
+        List<PageRun> initial = new ArrayList<>();
+        int home = shared.groups().homes().indexOf(ctx.core());
+        if (home < 0) {
+            return initial;
+        }
+        for (ClusterId c : shared.groups().groups().get(home)) {
+            BankSlot slot = shared.slot(c);
+            if (!slot.enter(me)) {
+                continue;
+            }
+            try {
+                int want = (int) (slot.bank().totalPages() * shared.policy().poolShare());
+                for (int i = 0; i < want; i++) {
+                    PageRun run = slot.bank().allocate(0, Owners.POOL, AllocationPriority.ORDINARY, false);
+                    if (run == null) {
+                        break;
+                    }
+                    slot.addPoolFrames(1);
+                    initial.add(run);
+                }
+            } finally {
+                slot.exit(me);
+            }
+        }
+        return initial;
+    }
+
+    @Override
+    public void freeze() {
+        if (pool != null) {
+            pool.freeze();
+        }
+    }
+
+    @Override
+    public boolean isQuiescent() {
+        return pool == null || pool.isQuiescent();
+    }
+
+    @Override
+    public void thaw() {
+        if (pool != null) {
+            pool.thaw();
+        }
+    }
+
+    @Override
+    public Object handOver(MembershipView next) {
+        return pool == null ? null : pool.handOver(next);
+    }
+
+    @Override
+    public void receiveHandOver(Address from, Object state) {
+        if (pool != null) {
+            pool.receiveHandOver(from, state);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (pool != null) {
+            pool.stop();
+        }
     }
 
     @Override
     public void viewChanged(MembershipView previous, MembershipView current) {
+        if (pool != null) {
+            pool.viewChanged(previous, current);
+        }
         if (!current.contains(ctx.address())) {
             return;
         }
@@ -208,6 +301,83 @@ public final class PageMember implements FleetServer {
     private Object allocate(Allocation request, Caller caller) {
         checkCluster(request.origin());
         checkCluster(request.target());
+        if (pool != null && request.hops() == 0 && request.order() == 0
+                && request.priority() == AllocationPriority.ORDINARY && !pool.isClosed()) {
+            return fromPool(request, caller);
+        }
+        return fromBanks(request, caller);
+    }
+
+    /** dPool policy: pages from this member's partition, or fetched per the scheme; banks when all are empty. */
+    private Object fromPool(Allocation request, Caller caller) {
+        int want = request instanceof AllocateBatch b ? b.count() : 1;
+        List<PageRun> got = new ArrayList<>(want);
+        takeLocal(got, want);
+        if (!got.isEmpty()) {
+            return lendAndAnswer(request, got);
+        }
+        return pool.take().handle((run, failure) -> {
+            if (failure != null) {
+                // every partition asked was empty (or this one was adopted): the buddy banks serve
+                return fromBanks(request, caller);
+            }
+            List<PageRun> taken = new ArrayList<>(want);
+            taken.add(run);
+            takeLocal(taken, want);
+            return lendAndAnswer(request, taken);
+        }).thenCompose(result -> result instanceof CompletionStage<?> stage
+                ? stage.thenApply(v -> (Object) v) : CompletableFuture.completedFuture(result));
+    }
+
+    private void takeLocal(List<PageRun> into, int want) {
+        while (into.size() < want) {
+            Optional<PageRun> run = pool.tryTake();
+            if (run.isEmpty()) {
+                return;
+            }
+            into.add(run.get());
+        }
+    }
+
+    /** Records pooled pages as lent to the owner (in their clusters' slots), then answers with them. */
+    private CompletionStage<Object> lendAndAnswer(Allocation request, List<PageRun> runs) {
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        Object lent = lend(new Lend(runs, request.owner(), 0), null);
+        CompletionStage<?> stage = lent instanceof CompletionStage<?> st ? st : CompletableFuture.completedFuture(lent);
+        stage.whenComplete((v, failure) -> {
+            if (failure != null) {
+                // not recorded as lent: the pages are still the pool's, put them back
+                ctx.logger().warn("pages: lending {} pooled pages to owner {} failed: {}", runs.size(), request.owner(),
+                        failure.toString());
+                pool.putAll(runs);
+                done.completeExceptionally(failure);
+            } else {
+                done.complete(request instanceof Allocate ? runs.getFirst() : new Granted(runs));
+            }
+        });
+        return done;
+    }
+
+    private Object lend(Lend request, Caller caller) {
+        return splitByServer(caller, request.runs(), PageRun::cluster, request.hops(),
+                (runs) -> new Lend(runs, request.owner(), request.hops() + 1),
+                (runs) -> () -> lend(new Lend(runs, request.owner(), request.hops()), caller),
+                (slot, run) -> {
+                    PageBank bank = slot.bank();
+                    if (!bank.isAllocated(run) || bank.ownerOf(run) != Owners.POOL) {
+                        throw new IllegalStateException(run + " is not a pooled page: the pool handed out a frame"
+                                + " it does not hold");
+                    }
+                    Long before = slot.lent().putIfAbsent(run, request.owner());
+                    if (before != null) {
+                        throw new IllegalStateException(run + " is lent to owner " + before + " already: the pool"
+                                + " handed it out twice");
+                    }
+                    return 1;
+                });
+    }
+
+    private Object fromBanks(Allocation request, Caller caller) {
         if (request.hops() > hopBudget) {
             return refuse(request, request.visited(), "its hop budget of " + hopBudget + " forwards is spent");
         }
@@ -362,38 +532,84 @@ public final class PageMember implements FleetServer {
             PageBank bank = slot.bank();
             if (bank.isAllocated(run)) {
                 long holder = bank.ownerOf(run);
+                if (holder == Owners.POOL) {
+                    Long lentTo = slot.lent().get(run);
+                    holder = lentTo == null ? holder : lentTo;
+                }
                 int cacheCore = Owners.cacheCore(holder);
                 if (cacheCore >= 0 && holder != request.owner()) {
                     // a client cache lent it: that client knows to which owner
                     return new Freed(0, cacheCore);
                 }
             }
-            bank.free(run, request.owner());
-            return new Freed(run.pages(), -1);
+            return new Freed(freeOne(slot, run, request.owner()), -1);
         } finally {
             slot.exit(me);
         }
+    }
+
+    /**
+     * Frees one run in a slot this member has entered: a pooled page lent to the owner goes back
+     * into this member's partition, any other run back to the buddy allocator.
+     *
+     * @return the pages freed
+     */
+    private int freeOne(BankSlot slot, PageRun run, long owner) {
+        PageBank bank = slot.bank();
+        if (pool != null && bank.isAllocated(run) && bank.ownerOf(run) == Owners.POOL) {
+            Long lentTo = slot.lent().get(run);
+            if (lentTo == null) {
+                throw new DoubleFreeException("owner " + owner + " cannot free " + run + ": it is free (in the page"
+                        + " pool); a run is freed once");
+            }
+            if (lentTo != owner) {
+                throw new PageOwnershipException("owner " + owner + " cannot free " + run + ": owner " + lentTo
+                        + " holds it (only the owner of a run frees it)");
+            }
+            slot.lent().remove(run);
+            pool.put(run);
+            return 1;
+        }
+        bank.free(run, owner);
+        return run.pages();
     }
 
     private Object freeBatch(FreeBatch request, Caller caller) {
         return splitByServer(caller, request.runs(), PageRun::cluster, request.hops(),
                 (runs) -> new FreeBatch(runs, request.owner(), request.hops() + 1),
                 (runs) -> () -> freeBatch(new FreeBatch(runs, request.owner(), request.hops()), caller),
-                (bank, run) -> {
-                    bank.free(run, request.owner());
-                    return run.pages();
-                });
+                (slot, run) -> freeOne(slot, run, request.owner()));
     }
 
     private Object release(ReleaseOwner request, Caller caller) {
         return splitByServer(caller, request.clusters(), c -> c, request.hops(),
                 (clusters) -> new ReleaseOwner(request.owner(), clusters, request.hops() + 1),
                 (clusters) -> () -> release(new ReleaseOwner(request.owner(), clusters, request.hops()), caller),
-                (bank, c) -> bank.releaseOwner(request.owner()));
+                (slot, c) -> releaseIn(slot, request.owner()));
+    }
+
+    /** Frees an owner's runs in a slot this member has entered, pooled pages lent to it included. */
+    private int releaseIn(BankSlot slot, long owner) {
+        int freed = slot.bank().releaseOwner(owner);
+        if (!slot.lent().isEmpty()) {
+            List<PageRun> back = new ArrayList<>();
+            slot.lent().entrySet().removeIf(e -> {
+                if (e.getValue() == owner) {
+                    back.add(e.getKey());
+                    return true;
+                }
+                return false;
+            });
+            if (!back.isEmpty()) {
+                pool.putAll(back);
+                freed += back.size();
+            }
+        }
+        return freed;
     }
 
     private interface BankWork<T> {
-        int apply(PageBank bank, T item);
+        int apply(BankSlot slot, T item);
     }
 
     /**
@@ -430,7 +646,7 @@ public final class PageMember implements FleetServer {
                 continue;
             }
             try {
-                freed += work.apply(slot.bank(), item);
+                freed += work.apply(slot, item);
             } catch (PageAllocatorException | IllegalArgumentException e) {
                 failures.add(e.getMessage());
             } finally {

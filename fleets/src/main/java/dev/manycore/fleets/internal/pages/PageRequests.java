@@ -210,6 +210,22 @@ public final class PageRequests {
     }
 
     /**
+     * dPool policy: records that pooled pages of clusters the receiver serves were handed to an
+     * owner (the member that took them from its partition asks the member that serves their
+     * clusters, which keeps the record with the bank, so frees and failures find it).
+     *
+     * @param runs  pooled order-0 runs
+     * @param owner the owner they go to
+     * @param hops  forwards so far
+     */
+    public record Lend(List<PageRun> runs, long owner, int hops) implements Request<Freed> {
+        /** Copies the list. */
+        public Lend {
+            runs = List.copyOf(runs);
+        }
+    }
+
+    /**
      * @param visited a list
      * @param add     one more
      * @return a new list with it
