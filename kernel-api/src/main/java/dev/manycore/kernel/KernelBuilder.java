@@ -137,7 +137,8 @@ public final class KernelBuilder {
     }
 
     /**
-     * @param policy the page allocator's policy (default locality)
+     * @param policy the page allocator's policy: {@link PagePolicy#locality()} (default, ALMOS) or
+     *               {@link PagePolicy#dpool} (fos: single pages pooled per member)
      * @return this builder
      */
     public KernelBuilder pagePolicy(PagePolicy policy) {
@@ -264,6 +265,14 @@ public final class KernelBuilder {
             }
             used.addAll(pageCores);
             await(allocator.fleet(), pageMembers, "page allocator");
+            try {
+                allocator.ready().get(Math.max(30, callTimeout.toSeconds()), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("page allocator did not become ready: interrupted", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("page allocator did not become ready: " + e, e);
+            }
             List<CoreId> pmCores = spread(processManagers, used, 1);
             Set<CoreId> reserved = new LinkedHashSet<>(nameCores);
             reserved.addAll(pageCores);
