@@ -68,7 +68,7 @@ public final class ParallelJacobi {
      * @param haloHopBytes hop-bytes of the messages sent during the sweeps (the halo letters)
      * @param meanHops     mean hops between the cores of neighbouring strips
      */
-    public record Outcome(UserPlacement placement, double mean, double localShare, long haloHopBytes, double meanHops) {
+    record Outcome(UserPlacement placement, double mean, double localShare, long haloHopBytes, double meanHops) {
     }
 
     private ParallelJacobi() {
@@ -101,7 +101,7 @@ public final class ParallelJacobi {
      * @return what it measured
      * @throws Exception if the run fails or times out
      */
-    public static Outcome run(UserPlacement placement) throws Exception {
+    static Outcome run(UserPlacement placement) throws Exception {
         Topology chip = Topology.tsar(8, 8);
         try (Kernel kernel = KernelBuilder.create().topology(chip).placement(placement).start()) {
             Phases phases = new Phases();
