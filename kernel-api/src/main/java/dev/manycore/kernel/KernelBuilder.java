@@ -307,6 +307,9 @@ public final class KernelBuilder {
             throw new IllegalArgumentException("topology is not set: call topology(Topology) before start()");
         }
         check(workers >= 1, "workers = " + workers + ": the engine needs at least 1 host thread");
+        check(costModel == null || costModel.topology().equals(topology), "costModel is for topology '"
+                + (costModel == null ? "" : costModel.topology().name()) + "', not '" + topology.name()
+                + "': use costModel.withTopology(topology)");
         check(nameServers >= 1, "nameServers = " + nameServers + ": the name service needs at least 1 member");
         check(processManagers >= 1, "processManagers = " + processManagers + ": the process manager needs at least 1 member");
         check(pageClustersPerMember >= 1 && pageClustersPerMember <= topology.clusterCount(), "pageClustersPerMember = "

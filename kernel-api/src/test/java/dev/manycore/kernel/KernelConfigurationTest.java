@@ -39,6 +39,7 @@ class KernelConfigurationTest {
         failsNaming("callTimeout", b -> b.callTimeout(Duration.ZERO));
         failsNaming("exitGrace", b -> b.exitGrace(Duration.ofSeconds(-1)));
         failsNaming("fleetCores", b -> b.fleetCores(3));
+        failsNaming("costModel", b -> b.costModel(dev.manycore.numa.CostModel.tsar()));
     }
 
     @Test
