@@ -70,11 +70,12 @@ public final class KernelReport {
     private final long[] userThreads;
     private final boolean[] fleetCluster;
     private final List<MeshPosition> positions;
+    private final String[] fleetLetters;
 
     private KernelReport(String topologyName, List<FleetLoad> fleets, List<HopTraffic> traffic, long messages,
                          long hopBytes, double energyPicojoules, long pagesAllocated, long pagesTotal, long pagesTaken,
                          long localPagesTaken, int processesAlive, int width, int height, long[] userThreads,
-                         boolean[] fleetCluster, List<MeshPosition> positions) {
+                         boolean[] fleetCluster, List<MeshPosition> positions, String[] fleetLetters) {
         this.topologyName = topologyName;
         this.fleets = List.copyOf(fleets);
         this.traffic = List.copyOf(traffic);
@@ -91,6 +92,7 @@ public final class KernelReport {
         this.userThreads = userThreads;
         this.fleetCluster = fleetCluster;
         this.positions = positions;
+        this.fleetLetters = fleetLetters;
     }
 
     static KernelReport of(KernelRuntime k) {
@@ -124,11 +126,23 @@ public final class KernelReport {
             threads[c]--;
             fleetCluster[c] = true;
         }
+        String[] letters = new String[t.clusterCount()];
+        java.util.Arrays.fill(letters, "");
+        for (Map.Entry<String, List<CoreId>> e : k.fleetLayout().entrySet()) {
+            String letter = switch (e.getKey()) {
+                case "names" -> "N";
+                case "pages" -> "P";
+                default -> "M";
+            };
+            for (CoreId c : e.getValue()) {
+                letters[t.clusterOf(c).index()] += letter;
+            }
+        }
         long[] locality = k.pageLocality();
         return new KernelReport(t.name(), fleets, traffic, s.messages(), s.hopBytes(), s.energyPicojoules(),
                 k.pages().allocatedPages(), k.pages().totalPages(), locality[0], locality[1], k.processesAlive(),
                 t.isMesh() ? t.meshWidth() : t.clusterCount(), t.isMesh() ? t.meshHeight() : 1, threads, fleetCluster,
-                List.copyOf(positions));
+                List.copyOf(positions), letters);
     }
 
     private static FleetLoad load(String name, Fleet fleet, Histogram h) {
@@ -206,7 +220,30 @@ public final class KernelReport {
         return userThreads[cluster.index()];
     }
 
-    /** @return the report as text, with the thread grid */
+    /**
+     * @return where the fleets sit, drawn as the mesh: per cluster, one letter per member core
+     *         (N name service, P page allocator, M process manager), {@code .} for none
+     */
+    public String fleetMap() {
+        StringBuilder b = new StringBuilder();
+        String[][] grid = new String[height][width];
+        int cell = 2;
+        for (int c = 0; c < fleetLetters.length; c++) {
+            MeshPosition p = positions.get(c);
+            grid[p.y()][p.x()] = fleetLetters[c].isEmpty() ? "." : fleetLetters[c];
+            cell = Math.max(cell, grid[p.y()][p.x()].length() + 1);
+        }
+        for (int y = 0; y < height; y++) {
+            b.append("  ");
+            for (int x = 0; x < width; x++) {
+                b.append(String.format(Locale.ROOT, "%" + cell + "s", grid[y][x] == null ? " " : grid[y][x]));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** @return the report as text, with the fleet map and the thread grid */
     public String text() {
         StringBuilder b = new StringBuilder();
         b.append("kernel report: ").append(topologyName).append('\n');
@@ -226,6 +263,8 @@ public final class KernelReport {
             b.append(String.format(Locale.ROOT, "  %2d hops: %9d messages %11d bytes %12d hop-bytes%n", h.hops(),
                     h.messages(), h.bytes(), h.hopBytes()));
         }
+        b.append("fleet members per cluster (N names, P pages, M processes; x right, y down):\n");
+        b.append(fleetMap());
         b.append("user threads per cluster (x right, y down; * marks a cluster with fleet members):\n");
         String[][] grid = new String[height][width];
         for (int c = 0; c < userThreads.length; c++) {

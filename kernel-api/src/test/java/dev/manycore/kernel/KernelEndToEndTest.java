@@ -485,5 +485,10 @@ class KernelEndToEndTest {
         String json = r.toJson();
         JsonCheck.parse(json);
         assertTrue(json.contains("\"localRatio\"") && json.contains("\"byHops\"") && json.contains("\"rows\""), json);
+        String map = r.fleetMap();
+        assertEquals(chip.meshHeight(), map.split("\n").length);
+        assertEquals(2, map.chars().filter(ch -> ch == 'N').count(), map);
+        assertEquals(2, map.chars().filter(ch -> ch == 'M').count(), map);
+        assertEquals(4, map.chars().filter(ch -> ch == 'P').count(), map);
     }
 }
