@@ -365,12 +365,28 @@ class KernelEndToEndTest {
     @Test
     void aParentSpawnsAndWaitsForItsChild() throws Exception {
         AtomicReference<Integer> childCode = new AtomicReference<>();
+        AtomicReference<Throwable> timedOut = new AtomicReference<>();
+        AtomicReference<Integer> sleeperCode = new AtomicReference<>();
         UserProcess parent = kernel.spawn(ProcessSpec.of("parent", ctx -> {
             UserProcess child = ctx.syscalls().spawn(ProcessSpec.of("child", c -> c.syscalls().exit(3)));
             childCode.set(ctx.syscalls().waitFor(child, Duration.ofSeconds(60)));
+            UserProcess sleeper = ctx.syscalls().spawn(ProcessSpec.of("sleeper", c -> {
+                c.syscalls().receive(Duration.ofMinutes(5));
+                c.syscalls().safePoint();
+            }));
+            try {
+                ctx.syscalls().waitFor(sleeper, Duration.ofMillis(50));
+            } catch (java.util.concurrent.TimeoutException e) {
+                timedOut.set(e);
+            }
+            sleeper.kill();
+            sleeperCode.set(ctx.syscalls().waitFor(sleeper, Duration.ofSeconds(60)));
         }));
         assertEquals(0, parent.waitFor(WAIT));
         assertEquals(3, childCode.get());
+        assertInstanceOf(java.util.concurrent.TimeoutException.class, timedOut.get(), "a wait that runs out says so");
+        assertTrue(timedOut.get().getMessage().contains("sleeper"), timedOut.get().getMessage());
+        assertEquals(137, sleeperCode.get(), "a parent may kill its child");
     }
 
     @Test
