@@ -132,14 +132,19 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
     }
 
     @Override
-    public void migrate(ClusterId target) {
+    public synchronized void migrate(ClusterId target) {
         kernel.checkOpen();
         kernel.topology().cluster(target.index());
         if (exit.isDone() || exiting || killed) {
             throw new IllegalStateException("process " + pid() + " has ended or is ending: it cannot migrate");
         }
         CoreServices s = kernel.callerServices();
-        Map<Integer, CoreId> plan = kernel.timed(Latencies.PROCESSES, () -> s.pm().planMigration(ref, target));
+        Map<Integer, CoreId> plan;
+        try {
+            plan = kernel.timed(Latencies.PROCESSES, () -> s.pm().planMigration(ref, target));
+        } catch (NoSuchProcessException e) {
+            throw new IllegalStateException("process " + pid() + " has ended: it cannot migrate", e);
+        }
         CoreId home = plan.getOrDefault(0, plan.values().iterator().next());
         MailboxRef old = mailbox;
         MailboxRef moved = kernel.timed(Latencies.MAILBOXES, () -> kernel.mailboxes().move(s.client(), old, home));
@@ -175,8 +180,12 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
         if (exit.isDone()) {
             throw new IllegalStateException("process " + pid() + " has ended: no statistics");
         }
-        return new ProcessStats(kernel.timed(Latencies.PROCESSES, () -> kernel.callerServices().pm().statistics(ref)),
-                messagesSent.get());
+        try {
+            return new ProcessStats(kernel.timed(Latencies.PROCESSES,
+                    () -> kernel.callerServices().pm().statistics(ref)), messagesSent.get());
+        } catch (NoSuchProcessException e) {
+            throw new IllegalStateException("process " + pid() + " has ended: no statistics", e);
+        }
     }
 
     // ---------------------------------------------------------------- ProcessContext
@@ -301,14 +310,7 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
             CoreServices s = kernel.services(main.core);
             int freed = kernel.timed(Latencies.PAGES, () -> kernel.pages().releaseOwner(s.core(), pid()));
             LOG.debug("process {}: {} pages released", pid(), freed);
-            List<MailboxRef> boxes = new ArrayList<>(mailboxes);
-            for (MailboxRef m : boxes.reversed()) {
-                try {
-                    kernel.timed(Latencies.MAILBOXES, () -> kernel.mailboxes().close(s.client(), m));
-                } catch (MailboxClosedException e) {
-                    LOG.debug("process {}: {}", pid(), e.getMessage());
-                }
-            }
+            closeMailboxes(s);
             status = kernel.timed(Latencies.PROCESSES, () -> s.pm().exit(ref, code));
         } catch (RuntimeException e) {
             LOG.warn("process {} ({}): ending failed: {}", pid(), name(), e.toString());
@@ -316,6 +318,18 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
             kernel.forget(this);
             exit.complete(status != null ? status
                     : new ExitStatus(pid(), true, killed ? ExitStatus.KILLED : code, killed));
+        }
+    }
+
+    /** Closes every mailbox the process held; serialised with {@link #migrate}, which moves them. */
+    private synchronized void closeMailboxes(CoreServices s) {
+        List<MailboxRef> boxes = new ArrayList<>(mailboxes);
+        for (MailboxRef m : boxes.reversed()) {
+            try {
+                kernel.timed(Latencies.MAILBOXES, () -> kernel.mailboxes().close(s.client(), m));
+            } catch (MailboxClosedException e) {
+                LOG.debug("process {}: {}", pid(), e.getMessage());
+            }
         }
     }
 
