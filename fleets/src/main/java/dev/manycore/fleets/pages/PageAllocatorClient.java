@@ -527,9 +527,27 @@ public final class PageAllocatorClient {
         return cause;
     }
 
-    private static <T> T await(CompletableFuture<T> future) {
-        return Client.await(future);
+    /**
+     * Waits for an answer, at most for every attempt's timeout plus as much again: the engine's
+     * own timers end each attempt, and this bound keeps a caller from hanging if the engine stops.
+     */
+    private <T> T await(CompletableFuture<T> future) {
+        long limit = timeout.toNanos() * (ATTEMPTS * 2L);
+        try {
+            return future.orTimeout(limit, java.util.concurrent.TimeUnit.NANOSECONDS).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+                throw new CallTimeoutException("the page allocator fleet did not answer " + core + " within "
+                        + Duration.ofNanos(limit) + " (" + ATTEMPTS + " attempts of " + timeout + "): is the engine"
+                        + " running?");
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
+
 
     @Override
     public String toString() {
