@@ -1,0 +1,538 @@
+package dev.manycore.fleets.pages;
+
+import dev.manycore.fleets.CallTimeoutException;
+import dev.manycore.fleets.Client;
+import dev.manycore.fleets.RemoteFailureException;
+import dev.manycore.fleets.Request;
+import dev.manycore.fleets.UndeliverableException;
+import dev.manycore.fleets.internal.pages.Owners;
+import dev.manycore.fleets.internal.pages.PageRequests.Allocate;
+import dev.manycore.fleets.internal.pages.PageRequests.AllocateBatch;
+import dev.manycore.fleets.internal.pages.PageRequests.Free;
+import dev.manycore.fleets.internal.pages.PageRequests.FreeBatch;
+import dev.manycore.fleets.internal.pages.PageRequests.Freed;
+import dev.manycore.fleets.internal.pages.PageRequests.Granted;
+import dev.manycore.fleets.internal.pages.PageRequests.Refused;
+import dev.manycore.fleets.internal.pages.PageRequests.ReleaseOwner;
+import dev.manycore.fleets.names.NameServiceClient;
+import dev.manycore.messaging.Address;
+import dev.manycore.messaging.Engine;
+import dev.manycore.messaging.Name;
+import dev.manycore.numa.ClusterId;
+import dev.manycore.numa.CoreId;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The page allocator as one core sees it (fos paper 3.2, libfos: a system call becomes messages to
+ * the fleet), with an optional cache of free order-0 pages (the Linux per-CPU page list idea):
+ * allocations of single pages are served from the cache, which is refilled {@code batch} pages at a
+ * time from the member when empty, and pages freed into it are flushed back {@code batch} at a time
+ * when it holds more than {@code 2 * batch}. Cached pages stay allocated in their bank to this
+ * core's cache (an internal owner id), so the bank's accounting stays exact; the client records
+ * which owner holds each page it lent, so frees from any core, double frees, frees by the wrong
+ * owner and {@link #releaseOwner} stay correct through the cache.
+ *
+ * <p>Every entry point validates its arguments: an order outside 0 to {@value PageRun#MAX_ORDER}, a
+ * page count below 1 or above the machine's frames, or a negative owner is an
+ * {@link IllegalArgumentException}; a free of a run that is not allocated, free already, or held by
+ * another owner is a {@link PageNotAllocatedException}, {@link DoubleFreeException} or
+ * {@link PageOwnershipException}; out of memory is an {@link OutOfPagesException} that names the
+ * request and what is free. A rejected request changes nothing.
+ *
+ * <p>Thread-safety: safe for any thread. The cache is meant for the threads of one core, one at a
+ * time (as a per-CPU list is); a thread that finds the cache in use by another goes to the member
+ * directly rather than wait. Blocking methods wait for the member's answer, asking again (through
+ * the newest membership view) when a member does not answer in the request timeout.
+ */
+public final class PageAllocatorClient {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PageAllocatorClient.class);
+    private static final Long CACHED = -1L;
+    private static final int ATTEMPTS = 4;
+
+    private final PageAllocator allocator;
+    private final Client client;
+    private final CoreId core;
+    private final ClusterId cluster;
+    private final int batch;
+    private final long cacheOwner;
+    private final Duration timeout;
+    private final NameServiceClient names;
+    private final ArrayDeque<PageRun> cache = new ArrayDeque<>();
+    /** Runs this core's cache holds in the banks: the owner it lent each to, or {@link #CACHED}. */
+    private final ConcurrentHashMap<PageRun, Long> lent = new ConcurrentHashMap<>();
+    private final AtomicBoolean inUse = new AtomicBoolean();
+    private volatile Address nearest;
+
+    PageAllocatorClient(PageAllocator allocator, Engine engine, CoreId core, int batch, Duration timeout,
+                        NameServiceClient names) {
+        this.allocator = allocator;
+        this.client = Client.open(engine, core);
+        this.core = core;
+        this.cluster = engine.topology().clusterOf(core);
+        this.batch = batch;
+        this.cacheOwner = Owners.cache(core.index());
+        this.timeout = timeout;
+        this.names = names;
+    }
+
+    /** @return the core this client serves */
+    public CoreId core() {
+        return core;
+    }
+
+    /** @return the number of free pages in this core's cache now */
+    public int cachedPages() {
+        int n = 0;
+        for (Long v : lent.values()) {
+            if (v.equals(CACHED)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------- allocation
+
+    /**
+     * Allocates one run of {@code 2^order} frames for an owner, ordinary priority; blocks until
+     * the fleet answers. Order 0 comes from the cache when it is on.
+     *
+     * @param order 0 to {@value PageRun#MAX_ORDER}
+     * @param owner the owner, 0 or more (0 = the kernel)
+     * @return the run, in this core's cluster when it has enough free memory, else in the nearest
+     *         cluster that has
+     * @throws IllegalArgumentException if the order or owner is out of range
+     * @throws OutOfPagesException      if no cluster can give it
+     */
+    public PageRun allocate(int order, long owner) {
+        PageRun.checkOrder(order);
+        Owners.checkUser(owner);
+        if (order == 0 && batch > 0) {
+            PageRun run = fromCache(owner);
+            if (run != null) {
+                return run;
+            }
+        }
+        return await(allocateDirect(order, owner, AllocationPriority.ORDINARY));
+    }
+
+    /**
+     * Allocates one run without blocking. Ordinary order-0 requests come from the cache when it
+     * holds a page; others go to the fleet (priority requests always do: the cache is for ordinary
+     * pages).
+     *
+     * @param order    0 to {@value PageRun#MAX_ORDER}
+     * @param owner    the owner, 0 or more
+     * @param priority ordinary (leaves 15 % of a bank free) or priority (5 %)
+     * @return completes with the run, or with the exceptions of {@link #allocate}
+     * @throws IllegalArgumentException if an argument is out of range
+     */
+    public CompletableFuture<PageRun> allocateAsync(int order, long owner, AllocationPriority priority) {
+        PageRun.checkOrder(order);
+        Owners.checkUser(owner);
+        if (priority == null) {
+            throw new IllegalArgumentException("priority is null: ORDINARY or PRIORITY");
+        }
+        if (order == 0 && batch > 0 && priority == AllocationPriority.ORDINARY && inUse.compareAndSet(false, true)) {
+            try {
+                PageRun run = cache.pollLast();
+                if (run != null) {
+                    lent.put(run, owner);
+                    return CompletableFuture.completedFuture(run);
+                }
+            } finally {
+                inUse.set(false);
+            }
+        }
+        return allocateDirect(order, owner, priority);
+    }
+
+    /**
+     * Allocates {@code count} single pages for an owner, all or nothing (the cache is not used).
+     *
+     * @param count 1 to the machine's frames
+     * @param owner the owner, 0 or more
+     * @return the pages, each a run of order 0
+     * @throws IllegalArgumentException if the count or owner is out of range
+     * @throws OutOfPagesException      if the machine cannot give them all (none is kept then)
+     */
+    public List<PageRun> allocatePages(int count, long owner) {
+        long total = allocator.topology().totalPages();
+        if (count < 1 || count > total) {
+            throw new IllegalArgumentException("page count " + count + " must be 1 to " + total + " (the frames of "
+                    + allocator.topology().name() + ")");
+        }
+        Owners.checkUser(owner);
+        List<PageRun> got = new ArrayList<>(count);
+        while (got.size() < count) {
+            int want = count - got.size();
+            Object reply;
+            try {
+                reply = await(callWithRetry(() -> firstHop(),
+                        new AllocateBatch(cluster, cluster, want, owner, AllocationPriority.ORDINARY, 0, List.of())));
+            } catch (RuntimeException e) {
+                giveBack(got, owner);
+                throw e;
+            }
+            if (reply instanceof Refused r) {
+                giveBack(got, owner);
+                throw new OutOfPagesException(count, r.freePages(), "cannot allocate " + count + " pages for owner "
+                        + owner + " (all or nothing; got " + got.size() + ", returned them): " + r.message());
+            }
+            got.addAll(((Granted) reply).runs());
+        }
+        return got;
+    }
+
+    private void giveBack(List<PageRun> runs, long owner) {
+        if (!runs.isEmpty()) {
+            freeToBanks(runs, owner);
+        }
+    }
+
+    private CompletableFuture<PageRun> allocateDirect(int order, long owner, AllocationPriority priority) {
+        return callWithRetry(this::firstHop, new Allocate(cluster, cluster, order, owner, priority, 0, List.of()))
+                .thenApply(reply -> {
+                    if (reply instanceof Refused r) {
+                        throw new OutOfPagesException(r.requestedPages(), r.freePages(), r.message());
+                    }
+                    return (PageRun) reply;
+                });
+    }
+
+    /** @return the member an allocation goes to first: the nearest by the name service, or this cluster's */
+    private Address firstHop() {
+        if (names != null) {
+            Address a = nearest;
+            if (a == null) {
+                try {
+                    a = names.blocking().lookup(Name.of(PageAllocator.NAME));
+                    if (allocator.fleet().view().contains(a)) {
+                        nearest = a;
+                        return a;
+                    }
+                } catch (RuntimeException notYetRegistered) {
+                    // the registration follows the fleet's views; until then route by the view
+                }
+            } else if (allocator.fleet().view().contains(a)) {
+                return a;
+            } else {
+                nearest = null;
+            }
+        }
+        return allocator.serverOf(cluster);
+    }
+
+    // ---------------------------------------------------------------- cache
+
+    private PageRun fromCache(long owner) {
+        if (!inUse.compareAndSet(false, true)) {
+            return null;
+        }
+        try {
+            PageRun run = cache.pollLast();
+            if (run == null) {
+                refill();
+                run = cache.pollLast();
+            }
+            lent.put(run, owner);
+            return run;
+        } finally {
+            inUse.set(false);
+        }
+    }
+
+    private void refill() {
+        Object reply = await(callWithRetry(this::firstHop,
+                new AllocateBatch(cluster, cluster, batch, cacheOwner, AllocationPriority.ORDINARY, 0, List.of())));
+        if (reply instanceof Refused r) {
+            throw new OutOfPagesException(1, r.freePages(), r.message());
+        }
+        for (PageRun run : ((Granted) reply).runs()) {
+            lent.put(run, CACHED);
+            cache.addLast(run);
+        }
+    }
+
+    /** Flushes the oldest {@code n} cached pages to their banks; the caller holds {@link #inUse}. */
+    private void flush(int n) {
+        List<PageRun> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            PageRun run = cache.pollFirst();
+            if (run == null) {
+                break;
+            }
+            lent.remove(run, CACHED);
+            out.add(run);
+        }
+        freeToBanks(out, cacheOwner);
+    }
+
+    /**
+     * Gives every cached page back to its bank. When the cache has no page lent either, it also
+     * reclaims every page its owner id still holds in the banks: a refill whose answer came after
+     * the client stopped waiting (a member failed or was slow, and the client asked again) left
+     * such pages behind, and only this cache can know they are its own.
+     *
+     * @throws IllegalStateException if another thread is using this core's cache right now
+     */
+    public void flushCache() {
+        if (batch == 0) {
+            return;
+        }
+        if (!inUse.compareAndSet(false, true)) {
+            throw new IllegalStateException("the page cache of " + core + " is in use by another thread: a core's"
+                    + " cache serves one thread at a time");
+        }
+        try {
+            flush(cache.size());
+            if (lent.isEmpty()) {
+                int orphans = releaseInBanks(cacheOwner);
+                if (orphans > 0) {
+                    LOG.info("page cache of {} reclaimed {} pages left by refills answered too late", core, orphans);
+                }
+            }
+        } finally {
+            inUse.set(false);
+        }
+    }
+
+    /** Adds this cache's free pages to per-cluster counts (for accounting). */
+    void countCached(int[] byCluster) {
+        for (Map.Entry<PageRun, Long> e : lent.entrySet()) {
+            if (e.getValue().equals(CACHED)) {
+                byCluster[e.getKey().cluster().index()]++;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- free
+
+    /**
+     * Frees a run the owner holds; blocks until done. A single page this core's cache lent goes
+     * back to the cache.
+     *
+     * @param run   the run, as an allocation returned it
+     * @param owner its owner
+     * @throws IllegalArgumentException  if the run is outside the machine's banks or the owner is out of range
+     * @throws DoubleFreeException       if the run is free now
+     * @throws PageNotAllocatedException if the run is not an allocated run
+     * @throws PageOwnershipException    if another owner holds it
+     */
+    public void free(PageRun run, long owner) {
+        Objects.requireNonNull(run, "run is null");
+        Owners.checkUser(owner);
+        checkCluster(run.cluster());
+        if (batch > 0 && run.order() == 0 && lent.containsKey(run)) {
+            if (toCache(run, owner)) {
+                return;
+            }
+        }
+        Freed freed = await(callWithRetry(() -> allocator.serverOf(run.cluster()), new Free(run, owner, 0)));
+        if (freed.cacheCore() >= 0) {
+            PageAllocatorClient lender = allocator.existingClient(freed.cacheCore());
+            if (lender == null || lender == this) {
+                throw new PageNotAllocatedException("owner " + owner + " cannot free " + run + ": it sits in the page"
+                        + " cache of core " + freed.cacheCore() + ", which did not lend it to anyone now");
+            }
+            lender.returnLent(run, owner, this);
+        }
+    }
+
+    /** @return true if the run was lent by this cache and went back to it (or its bank) */
+    private boolean toCache(PageRun run, long owner) {
+        Long holder = lent.get(run);
+        if (holder == null) {
+            return false;
+        }
+        if (holder.equals(CACHED)) {
+            throw new DoubleFreeException("owner " + owner + " cannot free " + run + ": it is free (in the page cache"
+                    + " of " + core + "); a run is freed once");
+        }
+        if (holder != owner) {
+            throw new PageOwnershipException("owner " + owner + " cannot free " + run + ": owner " + holder
+                    + " holds it (only the owner of a run frees it)");
+        }
+        if (inUse.compareAndSet(false, true)) {
+            try {
+                if (lent.replace(run, holder, CACHED)) {
+                    cache.addLast(run);
+                    if (cache.size() > 2 * batch) {
+                        flush(batch);
+                    }
+                    return true;
+                }
+            } finally {
+                inUse.set(false);
+            }
+        }
+        if (lent.remove(run, holder)) {
+            freeToBanks(List.of(run), cacheOwner);
+            return true;
+        }
+        return false;
+    }
+
+    /** Another core frees a page this cache lent: check the owner, and give the page to its bank. */
+    private void returnLent(PageRun run, long owner, PageAllocatorClient via) {
+        Long holder = lent.get(run);
+        if (holder == null) {
+            throw new PageNotAllocatedException("owner " + owner + " cannot free " + run + ": it is not allocated");
+        }
+        if (holder.equals(CACHED)) {
+            throw new DoubleFreeException("owner " + owner + " cannot free " + run + ": it is free (in the page cache"
+                    + " of " + core + "); a run is freed once");
+        }
+        if (holder != owner || !lent.remove(run, holder)) {
+            throw new PageOwnershipException("owner " + owner + " cannot free " + run + ": owner " + holder
+                    + " holds it (only the owner of a run frees it)");
+        }
+        via.freeToBanks(List.of(run), cacheOwner);
+    }
+
+    /**
+     * Frees everything an owner holds: the pages that any core's cache lent it, and its runs in
+     * every bank. Blocks until every member answered.
+     *
+     * @param owner the owner, 0 or more
+     * @return the pages freed
+     * @throws IllegalArgumentException if the owner is out of range
+     */
+    public int releaseOwner(long owner) {
+        Owners.checkUser(owner);
+        int total = 0;
+        for (PageAllocatorClient c : allocator.openClients()) {
+            List<PageRun> back = c.takeLentTo(owner);
+            if (!back.isEmpty()) {
+                freeToBanks(back, c.cacheOwner);
+                total += back.size();
+            }
+        }
+        return total + releaseInBanks(owner);
+    }
+
+    /** Frees every run an owner id holds in the banks (pooled pages lent to it included); blocks. */
+    private int releaseInBanks(long owner) {
+        Map<Address, List<ClusterId>> byServer = new LinkedHashMap<>();
+        for (ClusterId c : allocator.topology().clusters()) {
+            byServer.computeIfAbsent(allocator.serverOf(c), a -> new ArrayList<>()).add(c);
+        }
+        List<CompletableFuture<Freed>> parts = new ArrayList<>();
+        for (Map.Entry<Address, List<ClusterId>> e : byServer.entrySet()) {
+            List<ClusterId> clusters = List.copyOf(e.getValue());
+            parts.add(callWithRetry(() -> allocator.serverOf(clusters.getFirst()), new ReleaseOwner(owner, clusters, 0)));
+        }
+        int total = 0;
+        for (CompletableFuture<Freed> p : parts) {
+            total += await(p).pages();
+        }
+        return total;
+    }
+
+    private List<PageRun> takeLentTo(long owner) {
+        List<PageRun> out = new ArrayList<>();
+        for (Map.Entry<PageRun, Long> e : lent.entrySet()) {
+            if (e.getValue() == owner && lent.remove(e.getKey(), e.getValue())) {
+                out.add(e.getKey());
+            }
+        }
+        return out;
+    }
+
+    /** Frees runs held by one owner id to their banks, one request per serving member; blocks. */
+    private void freeToBanks(List<PageRun> runs, long owner) {
+        Map<Address, List<PageRun>> byServer = new LinkedHashMap<>();
+        for (PageRun r : runs) {
+            byServer.computeIfAbsent(allocator.serverOf(r.cluster()), a -> new ArrayList<>()).add(r);
+        }
+        List<CompletableFuture<Freed>> parts = new ArrayList<>();
+        for (Map.Entry<Address, List<PageRun>> e : byServer.entrySet()) {
+            List<PageRun> part = List.copyOf(e.getValue());
+            parts.add(callWithRetry(() -> allocator.serverOf(part.getFirst().cluster()), new FreeBatch(part, owner, 0)));
+        }
+        for (CompletableFuture<Freed> p : parts) {
+            await(p);
+        }
+    }
+
+    private void checkCluster(ClusterId c) {
+        if (c.index() >= allocator.topology().clusterCount()) {
+            throw new IllegalArgumentException(c + " is not a cluster of " + allocator.topology().name() + " ("
+                    + allocator.topology().clusterCount() + " clusters)");
+        }
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    /**
+     * Calls the member {@code to} names; if it does not answer in time or its mailbox is closed
+     * (it failed), asks again where the newest view says, a few times.
+     */
+    private <R> CompletableFuture<R> callWithRetry(Supplier<Address> to, Request<R> request) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        attempt(to, request, ATTEMPTS, result);
+        return result;
+    }
+
+    private <R> void attempt(Supplier<Address> to, Request<R> request, int left, CompletableFuture<R> result) {
+        Address target = to.get();
+        if (target == null) {
+            result.completeExceptionally(new IllegalStateException("the page allocator fleet has no member to serve "
+                    + request.getClass().getSimpleName()));
+            return;
+        }
+        client.call(target, request, timeout).whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if ((cause instanceof CallTimeoutException || cause instanceof UndeliverableException) && left > 1) {
+                nearest = null;
+                attempt(to, request, left - 1, result);
+            } else {
+                result.completeExceptionally(translate(cause));
+            }
+        });
+    }
+
+    private static Throwable translate(Throwable cause) {
+        if (cause instanceof RemoteFailureException remote) {
+            String m = remote.remoteMessage();
+            String type = remote.remoteType();
+            if (type.equals(DoubleFreeException.class.getName())) {
+                return new DoubleFreeException(m);
+            } else if (type.equals(PageNotAllocatedException.class.getName())) {
+                return new PageNotAllocatedException(m);
+            } else if (type.equals(PageOwnershipException.class.getName())) {
+                return new PageOwnershipException(m);
+            } else if (type.equals(IllegalArgumentException.class.getName())) {
+                return new IllegalArgumentException(m);
+            }
+        }
+        return cause;
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
+        return Client.await(future);
+    }
+
+    @Override
+    public String toString() {
+        return "PageAllocatorClient[" + core + ", cache " + batch + ", " + cache.size() + " cached]";
+    }
+}
