@@ -15,5 +15,6 @@ module dev.manycore.fleets {
     exports dev.manycore.fleets.names;
     exports dev.manycore.fleets.pages;
     exports dev.manycore.fleets.pool;
+    exports dev.manycore.fleets.processes;
 
 }

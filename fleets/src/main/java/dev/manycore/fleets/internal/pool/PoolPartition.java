@@ -25,7 +25,6 @@ import dev.manycore.messaging.Address;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -774,8 +773,8 @@ public final class PoolPartition<E> implements DPool<E> {
         return "DPool[" + name() + " at " + self + ", " + localSize() + " local, " + config.scheme() + "]";
     }
 
-    /** @return unmodifiable view of members this partition ever saw in a view (for tests) */
-    Set<Address> everSeen() {
-        return Collections.unmodifiableSet(everSeen);
+    /** @return this member's shard (protocol tests) */
+    Shard<E> shardForTest() {
+        return shard;
     }
 }
