@@ -43,7 +43,8 @@ record ChaosFaults(int maxCrashes, boolean crashCores, boolean linkDelays, boole
      * @return the plan, the same for the same arguments
      */
     FaultPlan draw(long seed, Topology topology, List<Address> members, long from, long window, int count) {
-        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
+        // mixed first: SplittableRandom streams of seeds one golden gamma apart are the same stream shifted
+        SplittableRandom random = new SplittableRandom(mix(seed ^ 0x632BE59BD9B4E019L));
         List<Fault> faults = new ArrayList<>();
         Set<Address> crashed = new HashSet<>();
         Set<CoreId> crashedCores = new HashSet<>();
@@ -103,6 +104,13 @@ record ChaosFaults(int maxCrashes, boolean crashCores, boolean linkDelays, boole
             }
         }
         return new FaultPlan(faults);
+    }
+
+    /** The finaliser of SplitMix64: neighbouring seeds give unrelated values. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** @return one line per fault, for a failure message */

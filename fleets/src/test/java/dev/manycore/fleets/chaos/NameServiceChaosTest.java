@@ -41,7 +41,8 @@ import java.util.stream.LongStream;
  * other ({@code -Dchaos.partitionMembers=true}). A coordinator sends a new view once; a NewView
  * that meets the cut answers CLOSED and is never sent again, and a member that later hears
  * heartbeats of a newer epoch waits for a view that will not come (FleetMember.onHeartbeat), so
- * it stays in the old view and its replica diverges (seeds 65, 69, 78 and 153 of the first 200).
+ * it stays in the old view and its replica diverges (seeds 59, 70, 90, 118 and 161 of the first
+ * 200).
  * Partitions longer than the suspicion time ({@code -Dchaos.longPartitions=true}) also split the
  * fleet in two views of one epoch: the membership protocol has no quorum.
  *

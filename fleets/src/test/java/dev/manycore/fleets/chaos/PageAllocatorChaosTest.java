@@ -53,11 +53,14 @@ import java.util.stream.LongStream;
  * <p>Left out of the normal build, with the reason: partitions that cut members off from each
  * other ({@code -Dchaos.partitionMembers=true}): a NewView that meets the cut is lost for good (see
  * {@link NameServiceChaosTest}), the member that missed it never takes over the banks the newest
- * view assigns it, and requests for those banks are forwarded to the crashed holder (seed 69 of
- * the first 200). Partitions longer than the suspicion time ({@code -Dchaos.longPartitions=true}):
- * each side's coordinator installs a view of the same epoch, the fleet publishes whichever came
- * first, and when that is the minority's view and its member then crashes, clients route to the
- * dead member for good (seed 26).
+ * view assigns it, and requests for those banks are forwarded to the crashed holder (seeds 315,
+ * 379, 792, 832 and 940 of the first 1000: ReleaseOwner "not delivered: CLOSED"). Partitions
+ * longer than the suspicion time ({@code -Dchaos.longPartitions=true}): each side's coordinator
+ * installs a view of the same epoch and the fleet publishes whichever came first; under the dPool
+ * policy a member whose partition was adopted while it was cut off answers frees with
+ * DPoolClosedException (seeds 4, 16, 42, 72 of the first 200), and under locality a free is
+ * forwarded between two members that both think they hold the bank until its hop budget is spent
+ * (seed 44).
  *
  * <p>How the load is driven: {@link PageAllocatorClient#allocateAsync} is the client's one
  * non-blocking entry point; its frees and {@code releaseOwner} block the calling thread on the
