@@ -13,6 +13,7 @@ import dev.manycore.messaging.NameResolver;
 import dev.manycore.messaging.SimulatedEngine;
 import dev.manycore.numa.CoreId;
 import dev.manycore.numa.Topology;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,6 +25,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The name service fleet (fos report 4.7.1, 4.8.2) on the simulated engine under faults drawn from
@@ -76,10 +79,22 @@ class NameServiceChaosTest {
         }
     }
 
+    @Test
+    void aSeedReplaysTheSameRun() {
+        for (long seed : new long[] {3, 8}) {
+            Run first = new Run(seed);
+            first.execute();
+            Run again = new Run(seed);
+            again.execute();
+            assertEquals(first.trace, again.trace, "seed " + seed + ": the same seed gives the same trace hash");
+        }
+    }
+
     /** One seed's run. */
     private static final class Run {
         final long seed;
         FaultPlan plan;
+        long trace;
 
         Run(long seed) {
             this.seed = seed;
@@ -141,6 +156,7 @@ class NameServiceChaosTest {
                         "a lookup after the faults");
                 Chaos.check(found.equals(box), () -> "lookup after the faults found " + found + ", not " + box);
                 replicasEqual(engine, service, checker);
+                trace = engine.report().traceHash();
             }
         }
 

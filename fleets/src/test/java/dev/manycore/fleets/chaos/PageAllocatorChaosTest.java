@@ -24,6 +24,7 @@ import dev.manycore.messaging.SimulatedEngine;
 import dev.manycore.numa.ClusterId;
 import dev.manycore.numa.CoreId;
 import dev.manycore.numa.Topology;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -33,6 +34,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The page allocator fleet (fos report 4.7.2, ALMOS ppm) on the simulated engine
@@ -121,11 +124,23 @@ class PageAllocatorChaosTest {
         }
     }
 
+    @Test
+    void aSeedReplaysTheSameRun() {
+        for (long seed : new long[] {3, 8}) {
+            Run first = new Run(seed);
+            first.execute();
+            Run again = new Run(seed);
+            again.execute();
+            assertEquals(first.trace, again.trace, "seed " + seed + ": the same seed gives the same trace hash");
+        }
+    }
+
     /** One seed's run. */
     private static final class Run {
         final long seed;
         final List<String> violations = new ArrayList<>();
         FaultPlan plan;
+        long trace;
         Topology topology;
         SimulatedEngine engine;
         PageAllocator pages;
@@ -185,6 +200,7 @@ class PageAllocatorChaosTest {
                 engine.runUntilQuiescent(engine.now() + 10_000_000);
                 checkQuiescent(dqdt, ledgers);
                 releaseEverything(dqdt, ledgers);
+                trace = engine.report().traceHash();
             }
         }
 

@@ -23,6 +23,7 @@ import dev.manycore.messaging.NameResolver;
 import dev.manycore.messaging.SimulatedEngine;
 import dev.manycore.numa.CoreId;
 import dev.manycore.numa.Topology;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -34,6 +35,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The process manager fleet (fos report 4.7.5; PIDs from a dPool, fos report 4.8.1) on the
@@ -91,6 +94,17 @@ class ProcessManagerChaosTest {
     private record Live(long pid, long inc, Address manager) {
     }
 
+    @Test
+    void aSeedReplaysTheSameRun() {
+        for (long seed : new long[] {3, 8}) {
+            Run first = new Run(seed);
+            first.execute();
+            Run again = new Run(seed);
+            again.execute();
+            assertEquals(first.trace, again.trace, "seed " + seed + ": the same seed gives the same trace hash");
+        }
+    }
+
     /** One seed's run. */
     private static final class Run {
         final long seed;
@@ -99,6 +113,7 @@ class ProcessManagerChaosTest {
         final List<Live> uncertain = new ArrayList<>();
         int spawnTimeouts;
         FaultPlan plan;
+        long trace;
         SimulatedEngine engine;
         ProcessManager pm;
 
@@ -159,6 +174,7 @@ class ProcessManagerChaosTest {
                         engine.now() + 5_000_000_000L, "a view without crashed members");
                 engine.runUntilQuiescent(engine.now() + 10_000_000);
                 endEverything(gateways.getFirst(), dqdt, topology);
+                trace = engine.report().traceHash();
             }
         }
 
