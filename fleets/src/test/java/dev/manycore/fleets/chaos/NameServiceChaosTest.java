@@ -49,6 +49,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Partitions longer than the suspicion time ({@code -Dchaos.longPartitions=true}) also split the
  * fleet in two views of one epoch: the membership protocol has no quorum.
  *
+ * <p>A known failure inside the exposure, left failing on purpose ({@code -Pchaos}, seed 1039): the
+ * coordinator's NewView for epoch 2 waits in its outbox while the receiver's mailbox is held
+ * FULL, the coordinator crashes before sending it, and the receiver goes from epoch 1 straight to
+ * epoch 3. Each replica bumps the version of {@code /sys/names} once per view it installs
+ * (NameReplica.viewChanged, a local update, not a replicated one), so the replicas end with the
+ * same members under {@code /sys/names} but versions 3 and 2.
+ *
  * <p>Checked after each run: every request answered or failed with a documented
  * {@link NameServiceException} to its caller (none lost, none failed otherwise); the view holds no
  * crashed member; every member's replica is identical; and an update and a lookup after the faults
