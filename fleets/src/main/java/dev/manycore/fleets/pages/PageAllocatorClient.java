@@ -5,6 +5,7 @@ import dev.manycore.fleets.Client;
 import dev.manycore.fleets.RemoteFailureException;
 import dev.manycore.fleets.Request;
 import dev.manycore.fleets.UndeliverableException;
+import dev.manycore.fleets.internal.pages.OwnerTable;
 import dev.manycore.fleets.internal.pages.Owners;
 import dev.manycore.fleets.internal.pages.PageRequests.Allocate;
 import dev.manycore.fleets.internal.pages.PageRequests.AllocateBatch;
@@ -30,7 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -52,14 +53,19 @@ import java.util.function.Supplier;
  * request and what is free. A rejected request changes nothing.
  *
  * <p>Thread-safety: safe for any thread. The cache is meant for the threads of one core, one at a
- * time (as a per-CPU list is); a thread that finds the cache in use by another goes to the member
- * directly rather than wait. Blocking methods wait for the member's answer, asking again (through
+ * time (as a per-CPU list is): its state is confined to the thread that holds it (a flag taken by
+ * CAS, released by a release store), so the hot path is one CAS, an array stack and an open-addressing table,
+ * with no allocation. A thread that finds the cache held allocates from the member directly; work
+ * that must touch the cache's state from elsewhere (a free of a page it lent, from another core;
+ * {@link #releaseOwner}; accounting) is queued and run by the holder before it lets go, or by the
+ * asker when the cache is free. Blocking methods wait for the member's answer, asking again (through
  * the newest membership view) when a member does not answer in the request timeout.
  */
 public final class PageAllocatorClient {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PageAllocatorClient.class);
-    private static final Long CACHED = -1L;
+    private static final long CACHED = -1L;
+    private static final long ABSENT = -2L;
     private static final int ATTEMPTS = 4;
 
     private final PageAllocator allocator;
@@ -70,10 +76,16 @@ public final class PageAllocatorClient {
     private final long cacheOwner;
     private final Duration timeout;
     private final NameServiceClient names;
+    // The cache's state is confined: a thread uses it only while it holds inUse (a flag taken by
+    // CAS and never waited for). Another thread that must read or change it (a free from another
+    // core, releaseOwner, accounting) queues the operation in crossOps; whoever holds the flag
+    // runs the queue before letting go, then looks again (so nothing queued is left behind), and
+    // the asker runs the queue itself when it finds the flag free. Nobody spins or blocks on the flag.
     private final ArrayDeque<PageRun> cache = new ArrayDeque<>();
     /** Runs this core's cache holds in the banks: the owner it lent each to, or {@link #CACHED}. */
-    private final ConcurrentHashMap<PageRun, Long> lent = new ConcurrentHashMap<>();
+    private final OwnerTable lent = new OwnerTable();
     private final AtomicBoolean inUse = new AtomicBoolean();
+    private final ConcurrentLinkedQueue<Runnable> crossOps = new ConcurrentLinkedQueue<>();
     private volatile Address nearest;
 
     PageAllocatorClient(PageAllocator allocator, Engine engine, CoreId core, int batch, Duration timeout,
@@ -95,13 +107,66 @@ public final class PageAllocatorClient {
 
     /** @return the number of free pages in this core's cache now */
     public int cachedPages() {
-        int n = 0;
-        for (Long v : lent.values()) {
-            if (v.equals(CACHED)) {
-                n++;
+        return confined(cache::size);
+    }
+
+    // ---------------------------------------------------------------- confinement
+
+    private boolean tryEnter() {
+        return inUse.compareAndSet(false, true);
+    }
+
+    /**
+     * Lets go of the cache after running what other threads queued meanwhile. A release store, not
+     * a full fence: an operation queued after the drain is not lost, because its asker keeps trying
+     * to take the cache itself until the operation is done (see {@link #confined}).
+     */
+    private void exit() {
+        Runnable op;
+        while ((op = crossOps.poll()) != null) {
+            op.run();
+        }
+        inUse.setRelease(false);
+    }
+
+    /**
+     * Runs an operation on the cache's state: at once if no thread holds it, else by the holder
+     * before it lets go, or by this thread as soon as it finds the cache free (it looks again every
+     * millisecond while it waits). The operation must not call another client's {@code confined}.
+     */
+    private <T> T confined(Supplier<T> op) {
+        if (tryEnter()) {
+            try {
+                return op.get();
+            } finally {
+                exit();
             }
         }
-        return n;
+        CompletableFuture<T> done = new CompletableFuture<>();
+        crossOps.add(() -> {
+            try {
+                done.complete(op.get());
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        while (!done.isDone()) {
+            if (tryEnter()) {
+                exit();
+            } else {
+                done.copy().completeOnTimeout(null, 1, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .exceptionally(e -> null).join();
+            }
+        }
+        return Client.await(done);
+    }
+
+    private static long key(PageRun run) {
+        return OwnerTable.key(run.cluster().index(), run.firstFrame());
+    }
+
+    private PageRun run(long key) {
+        return new PageRun(allocator.topology().cluster(OwnerTable.cluster(key)), OwnerTable.frame(key), 0);
     }
 
     // ---------------------------------------------------------------- allocation
@@ -146,15 +211,15 @@ public final class PageAllocatorClient {
         if (priority == null) {
             throw new IllegalArgumentException("priority is null: ORDINARY or PRIORITY");
         }
-        if (order == 0 && batch > 0 && priority == AllocationPriority.ORDINARY && inUse.compareAndSet(false, true)) {
+        if (order == 0 && batch > 0 && priority == AllocationPriority.ORDINARY && tryEnter()) {
             try {
                 PageRun run = cache.pollLast();
                 if (run != null) {
-                    lent.put(run, owner);
+                    lent.put(key(run), owner);
                     return CompletableFuture.completedFuture(run);
                 }
             } finally {
-                inUse.set(false);
+                exit();
             }
         }
         return allocateDirect(order, owner, priority);
@@ -239,7 +304,7 @@ public final class PageAllocatorClient {
     // ---------------------------------------------------------------- cache
 
     private PageRun fromCache(long owner) {
-        if (!inUse.compareAndSet(false, true)) {
+        if (!tryEnter()) {
             return null;
         }
         try {
@@ -248,10 +313,10 @@ public final class PageAllocatorClient {
                 refill();
                 run = cache.pollLast();
             }
-            lent.put(run, owner);
+            lent.put(key(run), owner);
             return run;
         } finally {
-            inUse.set(false);
+            exit();
         }
     }
 
@@ -262,7 +327,7 @@ public final class PageAllocatorClient {
             throw new OutOfPagesException(1, r.freePages(), r.message());
         }
         for (PageRun run : ((Granted) reply).runs()) {
-            lent.put(run, CACHED);
+            lent.put(key(run), CACHED);
             cache.addLast(run);
         }
     }
@@ -275,7 +340,7 @@ public final class PageAllocatorClient {
             if (run == null) {
                 break;
             }
-            lent.remove(run, CACHED);
+            lent.remove(key(run));
             out.add(run);
         }
         freeToBanks(out, cacheOwner);
@@ -293,30 +358,33 @@ public final class PageAllocatorClient {
         if (batch == 0) {
             return;
         }
-        if (!inUse.compareAndSet(false, true)) {
+        if (!tryEnter()) {
             throw new IllegalStateException("the page cache of " + core + " is in use by another thread: a core's"
                     + " cache serves one thread at a time");
         }
         try {
             flush(cache.size());
-            if (lent.isEmpty()) {
+            if (lent.size() == 0) {
                 int orphans = releaseInBanks(cacheOwner);
                 if (orphans > 0) {
                     LOG.info("page cache of {} reclaimed {} pages left by refills answered too late", core, orphans);
                 }
             }
         } finally {
-            inUse.set(false);
+            exit();
         }
     }
 
     /** Adds this cache's free pages to per-cluster counts (for accounting). */
     void countCached(int[] byCluster) {
-        for (Map.Entry<PageRun, Long> e : lent.entrySet()) {
-            if (e.getValue().equals(CACHED)) {
-                byCluster[e.getKey().cluster().index()]++;
-            }
-        }
+        confined(() -> {
+            lent.forEach((key, owner) -> {
+                if (owner == CACHED) {
+                    byCluster[OwnerTable.cluster(key)]++;
+                }
+            });
+            return null;
+        });
     }
 
     // ---------------------------------------------------------------- free
@@ -336,10 +404,8 @@ public final class PageAllocatorClient {
         Objects.requireNonNull(run, "run is null");
         Owners.checkUser(owner);
         checkCluster(run.cluster());
-        if (batch > 0 && run.order() == 0 && lent.containsKey(run)) {
-            if (toCache(run, owner)) {
-                return;
-            }
+        if (batch > 0 && run.order() == 0 && toCache(run, owner)) {
+            return;
         }
         Freed freed = await(callWithRetry(() -> allocator.serverOf(run.cluster()), new Free(run, owner, 0)));
         if (freed.cacheCore() >= 0) {
@@ -352,13 +418,36 @@ public final class PageAllocatorClient {
         }
     }
 
-    /** @return true if the run was lent by this cache and went back to it (or its bank) */
+    /** @return true if the run was lent by this cache and went back to it */
     private boolean toCache(PageRun run, long owner) {
-        Long holder = lent.get(run);
-        if (holder == null) {
+        if (tryEnter()) {
+            try {
+                return backToCache(run, owner, true);
+            } finally {
+                exit();
+            }
+        }
+        return confined(() -> backToCache(run, owner, false));
+    }
+
+    /** With the cache held: checks the owner the run was lent to and puts it back into the cache. */
+    private boolean backToCache(PageRun run, long owner, boolean mayFlush) {
+        long k = key(run);
+        long holder = lent.get(k, ABSENT);
+        if (holder == ABSENT) {
             return false;
         }
-        if (holder.equals(CACHED)) {
+        checkLent(run, owner, holder);
+        lent.put(k, CACHED);
+        cache.addLast(run);
+        if (mayFlush && cache.size() > 2 * batch) {
+            flush(batch);
+        }
+        return true;
+    }
+
+    private void checkLent(PageRun run, long owner, long holder) {
+        if (holder == CACHED) {
             throw new DoubleFreeException("owner " + owner + " cannot free " + run + ": it is free (in the page cache"
                     + " of " + core + "); a run is freed once");
         }
@@ -366,40 +455,19 @@ public final class PageAllocatorClient {
             throw new PageOwnershipException("owner " + owner + " cannot free " + run + ": owner " + holder
                     + " holds it (only the owner of a run frees it)");
         }
-        if (inUse.compareAndSet(false, true)) {
-            try {
-                if (lent.replace(run, holder, CACHED)) {
-                    cache.addLast(run);
-                    if (cache.size() > 2 * batch) {
-                        flush(batch);
-                    }
-                    return true;
-                }
-            } finally {
-                inUse.set(false);
-            }
-        }
-        if (lent.remove(run, holder)) {
-            freeToBanks(List.of(run), cacheOwner);
-            return true;
-        }
-        return false;
     }
 
     /** Another core frees a page this cache lent: check the owner, and give the page to its bank. */
     private void returnLent(PageRun run, long owner, PageAllocatorClient via) {
-        Long holder = lent.get(run);
-        if (holder == null) {
-            throw new PageNotAllocatedException("owner " + owner + " cannot free " + run + ": it is not allocated");
-        }
-        if (holder.equals(CACHED)) {
-            throw new DoubleFreeException("owner " + owner + " cannot free " + run + ": it is free (in the page cache"
-                    + " of " + core + "); a run is freed once");
-        }
-        if (holder != owner || !lent.remove(run, holder)) {
-            throw new PageOwnershipException("owner " + owner + " cannot free " + run + ": owner " + holder
-                    + " holds it (only the owner of a run frees it)");
-        }
+        confined(() -> {
+            long holder = lent.get(key(run), ABSENT);
+            if (holder == ABSENT) {
+                throw new PageNotAllocatedException("owner " + owner + " cannot free " + run + ": it is not allocated");
+            }
+            checkLent(run, owner, holder);
+            lent.remove(key(run));
+            return null;
+        });
         via.freeToBanks(List.of(run), cacheOwner);
     }
 
@@ -443,13 +511,20 @@ public final class PageAllocatorClient {
     }
 
     private List<PageRun> takeLentTo(long owner) {
-        List<PageRun> out = new ArrayList<>();
-        for (Map.Entry<PageRun, Long> e : lent.entrySet()) {
-            if (e.getValue() == owner && lent.remove(e.getKey(), e.getValue())) {
-                out.add(e.getKey());
+        return confined(() -> {
+            List<Long> keys = new ArrayList<>();
+            lent.forEach((key, holder) -> {
+                if (holder == owner) {
+                    keys.add(key);
+                }
+            });
+            List<PageRun> out = new ArrayList<>(keys.size());
+            for (long k : keys) {
+                lent.remove(k);
+                out.add(run(k));
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     /** Frees runs held by one owner id to their banks, one request per serving member; blocks. */
@@ -527,12 +602,30 @@ public final class PageAllocatorClient {
         return cause;
     }
 
-    private static <T> T await(CompletableFuture<T> future) {
-        return Client.await(future);
+    /**
+     * Waits for an answer, at most for every attempt's timeout plus as much again: the engine's
+     * own timers end each attempt, and this bound keeps a caller from hanging if the engine stops.
+     */
+    private <T> T await(CompletableFuture<T> future) {
+        long limit = timeout.toNanos() * (ATTEMPTS * 2L);
+        try {
+            return future.orTimeout(limit, java.util.concurrent.TimeUnit.NANOSECONDS).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+                throw new CallTimeoutException("the page allocator fleet did not answer " + core + " within "
+                        + Duration.ofNanos(limit) + " (" + ATTEMPTS + " attempts of " + timeout + "): is the engine"
+                        + " running?");
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
+
 
     @Override
     public String toString() {
-        return "PageAllocatorClient[" + core + ", cache " + batch + ", " + cache.size() + " cached]";
+        return "PageAllocatorClient[" + core + ", cache " + batch + "]";
     }
 }

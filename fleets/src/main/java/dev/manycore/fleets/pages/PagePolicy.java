@@ -29,14 +29,16 @@ import java.util.Objects;
  */
 public final class PagePolicy {
 
-    private static final PagePolicy LOCALITY = new PagePolicy(null, 0);
+    private static final PagePolicy LOCALITY = new PagePolicy(null, 0, false);
 
     private final DPoolConfig pool;
     private final double poolShare;
+    private final boolean sizedToBanks;
 
-    private PagePolicy(DPoolConfig pool, double poolShare) {
+    private PagePolicy(DPoolConfig pool, double poolShare, boolean sizedToBanks) {
         this.pool = pool;
         this.poolShare = poolShare;
+        this.sizedToBanks = sizedToBanks;
     }
 
     /**
@@ -49,13 +51,17 @@ public final class PagePolicy {
     }
 
     /**
-     * The dPool policy with a scheme's default settings and half of every bank pooled.
+     * The dPool policy with half of every bank pooled and water marks sized to the partitions: with
+     * {@code P} pages in a member's first partition, low-water mark {@code P / 4}, high-water mark
+     * {@code 5 P / 4} (a partition pushes only what it gained beyond a quarter more than its share),
+     * blocks of {@code P / 32} (16 to 1024), period 10 ms. The generic dPool defaults (marks 8 and
+     * 64) would make a partition of thousands of pages push nearly all of it every period.
      *
      * @param scheme the rebalancing scheme
      * @return the policy
      */
     public static PagePolicy dpool(DPoolScheme scheme) {
-        return dpool(DPoolConfig.of(Objects.requireNonNull(scheme, "dPool scheme is null")), 0.5);
+        return new PagePolicy(DPoolConfig.of(Objects.requireNonNull(scheme, "dPool scheme is null")), 0.5, true);
     }
 
     /**
@@ -74,7 +80,7 @@ public final class PagePolicy {
             throw new IllegalArgumentException("pool share " + share + " must be above 0 and at most " + max
                     + " (the frames an ordinary allocation may take from a bank)");
         }
-        return new PagePolicy(config, share);
+        return new PagePolicy(config, share, false);
     }
 
     /** @return true for the locality policy */
@@ -85,6 +91,23 @@ public final class PagePolicy {
     /** @return the dPool's settings, or null for the locality policy */
     public DPoolConfig poolConfig() {
         return pool;
+    }
+
+    /**
+     * The pool's settings for partitions of a given size: {@link #poolConfig()} as given, or sized
+     * to the partition when the policy was made by {@link #dpool(DPoolScheme)}.
+     *
+     * @param partition the pages of a member's first partition
+     * @return the settings, or null for the locality policy
+     */
+    public DPoolConfig poolConfigFor(int partition) {
+        if (pool == null || !sizedToBanks) {
+            return pool;
+        }
+        int low = Math.max(1, partition / 4);
+        return DPoolConfig.builder().scheme(pool.scheme()).lowWater(low).highWater(Math.max(low, partition + partition / 4))
+                .blockSize(Math.clamp(partition / 32, 16, 1024)).period(pool.period())
+                .transferTimeout(pool.transferTimeout()).build();
     }
 
     /** @return the share of every bank pooled at start (0 for the locality policy) */

@@ -21,10 +21,15 @@ final class PageAllocatorFixture implements AutoCloseable {
     final PageAllocator pages;
 
     PageAllocatorFixture(Topology topology, UnaryOperator<PageAllocator.Builder> configure) {
+        this(topology, (engine, b) -> configure.apply(b));
+    }
+
+    PageAllocatorFixture(Topology topology,
+                         java.util.function.BiFunction<ThreadedEngine, PageAllocator.Builder, PageAllocator.Builder> configure) {
         this.topology = topology;
         this.engine = ThreadedEngine.builder(topology).workers(2).build();
         this.dqdt = Dqdt.of(topology);
-        this.pages = configure.apply(PageAllocator.builder(engine, dqdt)).start();
+        this.pages = configure.apply(engine, PageAllocator.builder(engine, dqdt)).start();
         engine.start();
         try {
             pages.ready().get(30, TimeUnit.SECONDS);

@@ -263,4 +263,28 @@ class PageAllocatorTest {
             assertEquals(7, acc.cachedPages());
         }
     }
+
+    @Test
+    void backedBanksGiveEachRunItsOwnMemoryZeroedOnAllocation() {
+        try (PageAllocatorFixture f = new PageAllocatorFixture(PageAllocatorFixture.mesh(64),
+                b -> b.backingMemory(true).zeroOnAllocation(true).clientCache(0))) {
+            PageAllocatorClient client = f.pages.client(f.userCore(f.topology.cluster(2)));
+            PageRun a = client.allocate(1, 1);
+            PageRun b = client.allocate(0, 1);
+            var sa = f.pages.segment(a);
+            assertEquals(2L * f.topology.pageSize(), sa.byteSize());
+            sa.fill((byte) 7);
+            assertEquals(0, f.pages.segment(b).get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0));
+            client.free(a, 1);
+            PageRun again = client.allocate(1, 1);
+            assertEquals(a, again, "the buddy allocator hands the same block out again");
+            assertEquals(0, f.pages.segment(again).get(java.lang.foreign.ValueLayout.JAVA_BYTE, 5), "zeroed");
+            client.free(again, 1);
+            client.free(b, 1);
+        }
+        try (PageAllocatorFixture f = new PageAllocatorFixture(PageAllocatorFixture.mesh(64), b -> b)) {
+            PageRun run = f.pages.client(f.userCore(f.topology.cluster(0))).allocate(0, 1);
+            assertThrows(IllegalStateException.class, () -> f.pages.segment(run));
+        }
+    }
 }

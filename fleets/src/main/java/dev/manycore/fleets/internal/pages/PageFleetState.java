@@ -3,6 +3,7 @@ package dev.manycore.fleets.internal.pages;
 import dev.manycore.dqdt.Dqdt;
 import dev.manycore.fleets.pages.PagePolicy;
 import dev.manycore.fleets.pages.PageRun;
+import dev.manycore.fleets.pool.DPoolConfig;
 import dev.manycore.fleets.pool.DPoolDirectory;
 import dev.manycore.numa.ClusterId;
 import dev.manycore.numa.Topology;
@@ -25,6 +26,7 @@ public final class PageFleetState {
     private final boolean zero;
     private final PagePolicy policy;
     private final DPoolDirectory<PageRun> pool;
+    private final DPoolConfig poolConfig;
     private final AtomicInteger started = new AtomicInteger();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
@@ -45,6 +47,20 @@ public final class PageFleetState {
         this.zero = zero;
         this.policy = policy;
         this.pool = policy.isLocality() ? null : DPoolDirectory.create("pages");
+        int largest = 0;
+        for (java.util.List<ClusterId> g : groups.groups()) {
+            long pages = 0;
+            for (ClusterId c : g) {
+                pages += topology.pagesOf(c);
+            }
+            largest = (int) Math.max(largest, Math.min(Integer.MAX_VALUE, (long) (pages * policy.poolShare())));
+        }
+        this.poolConfig = policy.poolConfigFor(largest);
+    }
+
+    /** @return the dPool's settings for this fleet, or null for the locality policy */
+    public DPoolConfig poolConfig() {
+        return poolConfig;
     }
 
     /**

@@ -113,7 +113,7 @@ public final class PageMember implements FleetServer {
                 .on(ReleaseOwner.class, this::release)
                 .on(Lend.class, this::lend);
         if (shared.pool() != null) {
-            pool = DPool.create(context, handlers, shared.pool(), shared.policy().poolConfig(), carvePool());
+            pool = DPool.create(context, handlers, shared.pool(), shared.poolConfig(), carvePool());
         }
         if (shared.groups().homes().contains(context.core())) {
             shared.memberStarted();
