@@ -92,6 +92,8 @@ public final class Kernel implements AutoCloseable {
     /**
      * Stops every process (killed, then waited for up to the exit grace each), drains the fleets and
      * stops the engine, releasing its threads. Idempotent.
+     *
+     * @throws IllegalStateException if called from a thread of a user process (it would wait for itself)
      */
     @Override
     public void close() {

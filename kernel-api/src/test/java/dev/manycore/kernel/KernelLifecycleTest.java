@@ -26,6 +26,16 @@ class KernelLifecycleTest {
             ctx.syscalls().safePoint();
         }));
         assertTrue(waiting.await(30, TimeUnit.SECONDS));
+        java.util.concurrent.atomic.AtomicReference<Throwable> fromInside = new java.util.concurrent.atomic.AtomicReference<>();
+        assertEquals(0, kernel.spawn(ProcessSpec.of("closer", ctx -> {
+            try {
+                kernel.close();
+            } catch (IllegalStateException e) {
+                fromInside.set(e);
+            }
+        })).waitFor(Duration.ofSeconds(30)));
+        assertTrue(fromInside.get() != null && fromInside.get().getMessage().contains("from outside"),
+                "a process cannot close its own kernel: " + fromInside.get());
         kernel.close();
         assertFalse(sleeper.isAlive(), "close() waits for the processes it kills");
         assertEquals(137, sleeper.waitFor(Duration.ofSeconds(1)));

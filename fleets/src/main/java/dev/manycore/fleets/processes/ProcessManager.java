@@ -38,8 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>PIDs {@code 1..maxProcesses} live in a {@link dev.manycore.fleets.pool.DPool} (fos report
  * 4.7.5), split evenly between the first members; a member with none left takes from the others as
  * the pool's scheme says. A member added later by {@code fleet().grow()} starts with an empty
- * partition. The fleet does not move process records between members, so shrinking it loses the
- * records of the leaving member's processes: keep its size fixed while processes live.
+ * partition. A member that leaves ({@code fleet().shrink}) is frozen at a quiescent point and hands
+ * its records and its PID partition to the coordinator of the next view; requests that still name
+ * it are forwarded there, so its processes live on. A member that <em>fails</em> loses its records
+ * (they are not replicated): its processes can no longer be reaped.
  *
  * <p>Talk to it through {@link #client(Client)}. Thread-safe.
  */

@@ -363,8 +363,13 @@ public final class KernelRuntime {
      *
      * @param grace how long to wait for each process
      * @return the processes that did not end in time
+     * @throws IllegalStateException if called from a user thread (it would wait for its own process)
      */
     public int shutdown(Duration grace) {
+        if (CURRENT.isBound()) {
+            throw new IllegalStateException("close() called by thread " + CURRENT.get().tid + " of process "
+                    + CURRENT.get().process.pid() + ": a process cannot stop the kernel it runs on; close it from outside");
+        }
         if (!closing.compareAndSet(false, true)) {
             return 0;
         }

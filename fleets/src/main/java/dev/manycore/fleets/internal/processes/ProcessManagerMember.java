@@ -6,6 +6,7 @@ import dev.manycore.fleets.Fleet;
 import dev.manycore.fleets.FleetContext;
 import dev.manycore.fleets.FleetServer;
 import dev.manycore.fleets.Handlers;
+import dev.manycore.fleets.RequestHandler;
 import dev.manycore.fleets.MembershipView;
 import dev.manycore.fleets.pool.DPool;
 import dev.manycore.fleets.pool.DPoolConfig;
@@ -45,11 +46,13 @@ import dev.manycore.numa.CoreId;
 import dev.manycore.numa.Topology;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -61,6 +64,12 @@ import java.util.concurrent.CompletionStage;
  * everything it charged when a process exits. Pages and mailboxes are freed by the process's own
  * libfos layer before it reports the exit, so the PID goes back to the pool last and is never
  * reused while anything of the old process remains.
+ *
+ * <p>Membership changes (fos report 3.2, elasticity): while frozen, updates are held back and the
+ * member is quiescent once the updates that wait for the name service are done; a leaving member
+ * hands over its records with its PID partition, the coordinator of the next view adopts them, and a
+ * request for a PID a member does not know is forwarded to the coordinator (it may have come through
+ * a departed member's forwarding).
  *
  * <p>Thread-safety: confined to the member's thread.
  */
@@ -75,6 +84,9 @@ public final class ProcessManagerMember implements FleetServer {
     private final List<Long> initialPids;
     private DPool<Long> pids;
     private final Map<Long, ProcessRecord> table = new HashMap<>();
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
+    private boolean frozen;
+    private int inFlight;
     private FleetContext ctx;
     private Topology topology;
     private NameUpdates nameUpdates;
@@ -107,24 +119,62 @@ public final class ProcessManagerMember implements FleetServer {
         this.topology = context.topology();
         this.nameUpdates = new NameUpdates(names, nameTimeout);
         this.pids = DPool.create(context, handlers, pidDirectory, pidConfig, initialPids);
-        handlers.on(Spawn.class, (r, c) -> spawn(r))
-                .on(Publish.class, (r, c) -> register(live(r.pid(), r.inc()), ProcessManager.procName(r.pid()),
-                        ProcessManager.OWNER, r.host()))
-                .on(RegisterName.class, (r, c) -> register(live(r.pid(), r.inc()), r.name(), ownerOf(r.pid()), r.host()))
-                .on(PagesChanged.class, (r, c) -> pagesChanged(r))
-                .on(StartThread.class, (r, c) -> startThread(r))
-                .on(ThreadExited.class, (r, c) -> threadExited(r))
-                .on(ThreadMoved.class, (r, c) -> threadMoved(r))
-                .on(Migrate.class, (r, c) -> migrate(r))
-                .on(MoveNames.class, (r, c) -> moveNames(r))
-                .on(Kill.class, (r, c) -> {
+        handlers.on(Spawn.class, guarded((r, c) -> track(spawn(r))))
+                .on(Publish.class, guarded((r, c) -> track(register(live(r.pid(), r.inc()),
+                        ProcessManager.procName(r.pid()), ProcessManager.OWNER, r.host()))))
+                .on(RegisterName.class, guarded((r, c) -> track(register(live(r.pid(), r.inc()), r.name(),
+                        ownerOf(r.pid()), r.host()))))
+                .on(PagesChanged.class, guarded((r, c) -> pagesChanged(r)))
+                .on(StartThread.class, guarded((r, c) -> startThread(r)))
+                .on(ThreadExited.class, guarded((r, c) -> threadExited(r)))
+                .on(ThreadMoved.class, guarded((r, c) -> threadMoved(r)))
+                .on(Migrate.class, guarded((r, c) -> migrate(r)))
+                .on(MoveNames.class, guarded((r, c) -> track(moveNames(r))))
+                .on(Kill.class, guarded((r, c) -> {
                     record(r.pid(), r.inc()).killed = true;
                     return new Done(r.pid());
-                })
-                .on(Exit.class, (r, c) -> exit(r))
-                .on(WaitFor.class, this::waitFor)
-                .on(Stats.class, (r, c) -> record(r.pid(), r.inc()).statistics(topology))
+                }))
+                .on(Exit.class, guarded((r, c) -> track(exit(r))))
+                .on(WaitFor.class, guarded(this::waitFor))
+                .on(Stats.class, guarded((r, c) -> record(r.pid(), r.inc()).statistics(topology)))
                 .on(Census.class, (r, c) -> census());
+    }
+
+    /**
+     * Holds an update back while the member is frozen for a membership change (fos report 3.2:
+     * state moves only at a quiescent point); {@link #thaw()} runs it, or forwards it if this member
+     * has left.
+     */
+    private <Q> RequestHandler<Q> guarded(RequestHandler<Q> handler) {
+        return (request, caller) -> {
+            if (frozen) {
+                @SuppressWarnings("unchecked")
+                RequestHandler<Object> h = (RequestHandler<Object>) handler;
+                held.add(new Held(request, caller, h));
+                return null;
+            }
+            try {
+                return handler.handle(request, caller);
+            } catch (NoSuchProcessException e) {
+                // Records of a member that left are adopted by the coordinator of the next view; a
+                // request that reaches another member through the leaver's forwarding goes on there.
+                Address coordinator = ctx.view().coordinator();
+                if (ctx.isMember() && !ctx.isCoordinator() && coordinator != null) {
+                    ctx.forward(coordinator, request, caller);
+                    return null;
+                }
+                throw e;
+            }
+        };
+    }
+
+    /** Counts an update that waits for other services, so the member is not quiescent meanwhile. */
+    private <T> CompletionStage<T> track(CompletionStage<T> stage) {
+        inFlight++;
+        return stage.whenComplete((v, f) -> inFlight--);
+    }
+
+    private record Held(Object request, Caller caller, RequestHandler<Object> handler) {
     }
 
     /**
@@ -328,17 +378,70 @@ public final class ProcessManagerMember implements FleetServer {
 
     @Override
     public void freeze() {
+        frozen = true;
         pids.freeze();
     }
 
     @Override
     public boolean isQuiescent() {
-        return pids.isQuiescent();
+        return inFlight == 0 && pids.isQuiescent();
     }
 
     @Override
     public void thaw() {
+        frozen = false;
         pids.thaw();
+        List<Held> replay = new ArrayList<>(held);
+        held.clear();
+        for (Held h : replay) {
+            if (!ctx.isMember()) {
+                Address target = nearestMember();
+                if (target != null) {
+                    ctx.forward(target, h.request(), h.caller());
+                    continue;
+                }
+            }
+            replay(h);
+        }
+    }
+
+    private void replay(Held h) {
+        Object result;
+        try {
+            result = h.handler().handle(h.request(), h.caller());
+        } catch (Exception e) {
+            if (h.caller().expectsReply()) {
+                ctx.replyError(h.caller(), e);
+            }
+            return;
+        }
+        if (result instanceof CompletionStage<?> stage) {
+            stage.whenComplete((v, f) -> {
+                if (!h.caller().expectsReply()) {
+                    return;
+                }
+                if (f != null) {
+                    ctx.replyError(h.caller(), f instanceof CompletionException && f.getCause() != null ? f.getCause() : f);
+                } else if (v != null) {
+                    ctx.reply(h.caller(), v);
+                }
+            });
+        } else if (result != null && h.caller().expectsReply()) {
+            ctx.reply(h.caller(), result);
+        }
+    }
+
+    private Address nearestMember() {
+        Address best = null;
+        int bestHops = Integer.MAX_VALUE;
+        for (Address a : ctx.view().members()) {
+            int hops = topology.distance(ctx.cluster(), topology.clusterOf(a.core()));
+            if (!a.equals(ctx.address()) && hops < bestHops) {
+                best = a;
+                bestHops = hops;
+            }
+        }
+        return best;
     }
 
     @Override
@@ -351,14 +454,33 @@ public final class ProcessManagerMember implements FleetServer {
         pids.installState(state);
     }
 
+    /** What a leaving member hands over: its PID partition's token and a copy of its records. */
+    record HandOver(Object pool, List<ProcessRecord.Image> records) {
+        HandOver {
+            records = List.copyOf(records);
+        }
+    }
+
     @Override
     public Object handOver(MembershipView next) {
-        return pids.handOver(next);
+        List<ProcessRecord.Image> images = new ArrayList<>();
+        for (ProcessRecord p : table.values()) {
+            images.add(p.image());
+        }
+        return new HandOver(pids.handOver(next), images);
     }
 
     @Override
     public void receiveHandOver(Address from, Object state) {
-        pids.receiveHandOver(from, state);
+        if (state instanceof HandOver h) {
+            pids.receiveHandOver(from, h.pool());
+            for (ProcessRecord.Image image : h.records()) {
+                table.putIfAbsent(image.pid(), ProcessRecord.of(image));
+            }
+            ctx.logger().info("processes: {} adopted {} process records of {}", ctx.address(), h.records().size(), from);
+        } else {
+            pids.receiveHandOver(from, state);
+        }
     }
 
     @Override

@@ -50,6 +50,63 @@ final class ProcessRecord {
         return main != null ? main : threads.values().stream().findFirst().orElse(null);
     }
 
+    /**
+     * An immutable copy of a record, handed over when its member leaves the fleet.
+     *
+     * @param pid            the PID
+     * @param inc            its incarnation
+     * @param name           the program's name
+     * @param tids           live thread ids
+     * @param cores          their cores, in the same order
+     * @param pagesByCluster pages by cluster index
+     * @param pages          pages held
+     * @param localPages     local pages held
+     * @param nextTid        the next thread id
+     * @param killed         killed flag
+     * @param exiting        exiting flag
+     * @param names          registered names
+     * @param waiters        callers waiting for the exit
+     */
+    record Image(long pid, long inc, String name, List<Integer> tids, List<CoreId> cores, List<Integer> pagesByCluster,
+                 int pages, int localPages, int nextTid, boolean killed, boolean exiting, List<OwnedName> names,
+                 List<Caller> waiters) {
+        Image {
+            tids = List.copyOf(tids);
+            cores = List.copyOf(cores);
+            pagesByCluster = List.copyOf(pagesByCluster);
+            names = List.copyOf(names);
+            waiters = List.copyOf(waiters);
+        }
+    }
+
+    Image image() {
+        List<Integer> byCluster = new ArrayList<>(pagesByCluster.length);
+        for (int n : pagesByCluster) {
+            byCluster.add(n);
+        }
+        return new Image(pid, inc, name, new ArrayList<>(threads.keySet()), new ArrayList<>(threads.values()), byCluster,
+                pages, localPages, nextTid, killed, exiting, names, waiters);
+    }
+
+    static ProcessRecord of(Image image) {
+        ProcessRecord r = new ProcessRecord(image.pid(), image.inc(), image.name(), null, image.pagesByCluster().size());
+        r.threads.clear();
+        for (int i = 0; i < image.tids().size(); i++) {
+            r.threads.put(image.tids().get(i), image.cores().get(i));
+        }
+        for (int c = 0; c < r.pagesByCluster.length; c++) {
+            r.pagesByCluster[c] = image.pagesByCluster().get(c);
+        }
+        r.pages = image.pages();
+        r.localPages = image.localPages();
+        r.nextTid = image.nextTid();
+        r.killed = image.killed();
+        r.exiting = image.exiting();
+        r.names.addAll(image.names());
+        r.waiters.addAll(image.waiters());
+        return r;
+    }
+
     ProcessStatistics statistics(Topology topology) {
         Map<ClusterId, Integer> byCluster = new HashMap<>();
         for (int c = 0; c < pagesByCluster.length; c++) {
