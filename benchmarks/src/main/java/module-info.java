@@ -2,6 +2,7 @@
 module dev.manycore.benchmarks {
     requires dev.manycore.kernel;
     requires jmh.core;
+    requires org.knowm.xchart;
 
     opens dev.manycore.benchmarks;
 }

@@ -1,0 +1,124 @@
+package dev.manycore.fleets.chaos;
+
+import dev.manycore.messaging.Address;
+import dev.manycore.messaging.Fault;
+import dev.manycore.messaging.FaultPlan;
+import dev.manycore.numa.ClusterId;
+import dev.manycore.numa.CoreId;
+import dev.manycore.numa.Topology;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Draws a fleet's faults from a seed (fos report 3.2.4: a fleet survives the failure of a member,
+ * slow links and overload). Unlike {@link FaultPlan#random}, which draws every kind alike, the draw
+ * is limited to what a fleet is specified to survive, so a failure of the suite is a bug, not an
+ * impossible demand: at most {@code maxCrashes} members crash (whole member cores or single
+ * agents; clients' cores never do, since a crashed client cannot receive its own answer), and
+ * partitions last at most {@code maxPartitionNanos}.
+ *
+ * @param maxCrashes        members that may crash, 0 or more (keep one member alive)
+ * @param crashCores        whether a crash may take the member's whole core instead of its agent
+ * @param linkDelays        whether links between clusters may be slowed (1 to 20 us extra)
+ * @param holdFull          whether members' mailboxes may refuse every send with FULL for a while
+ * @param maxPartitionNanos the longest partition of a group of clusters; 0 for none
+ * @param partitionMembers  whether a partition may cut members off from each other; when false,
+ *                          the cut-off group holds no member's cluster (clients are cut off from
+ *                          the fleet, the fleet stays whole)
+ */
+record ChaosFaults(int maxCrashes, boolean crashCores, boolean linkDelays, boolean holdFull, long maxPartitionNanos,
+                   boolean partitionMembers) {
+
+    /**
+     * @param seed     the seed
+     * @param topology the machine
+     * @param members  the fleet's members (crash and full-mailbox victims)
+     * @param from     when the fault window opens
+     * @param window   its length: every fault begins inside it
+     * @param count    the number of faults to draw
+     * @return the plan, the same for the same arguments
+     */
+    FaultPlan draw(long seed, Topology topology, List<Address> members, long from, long window, int count) {
+        // mixed first: SplittableRandom streams of seeds one golden gamma apart are the same stream shifted
+        SplittableRandom random = new SplittableRandom(mix(seed ^ 0x632BE59BD9B4E019L));
+        List<Fault> faults = new ArrayList<>();
+        Set<Address> crashed = new HashSet<>();
+        Set<CoreId> crashedCores = new HashSet<>();
+        int clusters = topology.clusterCount();
+        for (int i = 0; i < count; i++) {
+            long at = from + random.nextLong(window);
+            switch (random.nextInt(4)) {
+                case 0 -> {
+                    if (crashed.size() >= maxCrashes) {
+                        continue;
+                    }
+                    Address victim = members.get(random.nextInt(members.size()));
+                    if (!crashed.add(victim)) {
+                        continue;
+                    }
+                    if (crashCores && random.nextBoolean() && crashedCores.add(victim.core())) {
+                        faults.add(new Fault.CrashCore(victim.core(), at));
+                    } else {
+                        faults.add(new Fault.CrashAgent(victim, at));
+                    }
+                }
+                case 1 -> {
+                    if (linkDelays) {
+                        faults.add(new Fault.DelayLink(topology.cluster(random.nextInt(clusters)),
+                                topology.cluster(random.nextInt(clusters)), 1_000 + random.nextLong(19_001), at,
+                                window / 20 + random.nextLong(window / 4)));
+                    }
+                }
+                case 2 -> {
+                    if (holdFull) {
+                        faults.add(new Fault.HoldMailboxFull(members.get(random.nextInt(members.size())), at,
+                                window / 40 + random.nextLong(window / 8)));
+                    }
+                }
+                default -> {
+                    if (maxPartitionNanos > 0) {
+                        int size = 1 + random.nextInt(Math.max(1, clusters / 4));
+                        Set<ClusterId> memberClusters = new HashSet<>();
+                        if (!partitionMembers) {
+                            members.forEach(m -> memberClusters.add(topology.clusterOf(m.core())));
+                        }
+                        size = Math.min(size, clusters - memberClusters.size());
+                        Set<ClusterId> island = new HashSet<>();
+                        while (island.size() < size) {
+                            ClusterId c = topology.cluster(random.nextInt(clusters));
+                            if (!memberClusters.contains(c)) {
+                                island.add(c);
+                            }
+                        }
+                        if (island.isEmpty()) {
+                            continue;
+                        }
+                        faults.add(new Fault.Partition(List.of(island), at,
+                                1 + random.nextLong(maxPartitionNanos)));
+                    }
+                }
+            }
+        }
+        return new FaultPlan(faults);
+    }
+
+    /** The finaliser of SplitMix64: neighbouring seeds give unrelated values. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** @return one line per fault, for a failure message */
+    static String describe(FaultPlan plan) {
+        StringBuilder sb = new StringBuilder();
+        for (Fault f : plan.faults()) {
+            sb.append("\n  ").append(f);
+        }
+        return sb.toString();
+    }
+}
