@@ -26,12 +26,13 @@ import java.util.function.Function;
  *
  * <p>Thread-safe: any thread may call any method.
  */
-public final class Client {
+public final class Client implements AutoCloseable {
 
     private final Engine engine;
     private final ClientGateway gateway;
     private final Address address;
     private final CoreId core;
+    private volatile boolean closed;
 
     private Client(Engine engine, CoreId core) {
         this.engine = engine;
@@ -77,7 +78,15 @@ public final class Client {
      */
     public <T> CompletableFuture<T> execute(Function<ServerContext, CompletionStage<T>> operation) {
         Objects.requireNonNull(operation, "operation is null");
+        if (closed) {
+            throw new IllegalStateException(this + " is closed: open another client");
+        }
         CompletableFuture<T> result = gateway.submit(operation);
+        if (closed) {
+            // closed concurrently: the gateway may have stopped before this submission arrived
+            result.completeExceptionally(new IllegalStateException(this + " was closed during the call"));
+            return result;
+        }
         // FULL or CLOSED need no retry: a full mailbox means the gateway runs soon anyway.
         engine.inject(address, address, Wake.INSTANCE, 0L);
         return result;
@@ -131,6 +140,29 @@ public final class Client {
             }
             throw e;
         }
+    }
+
+    /**
+     * Retires the gateway agent and its mailbox ({@link Engine#retire}): calls still waiting fail
+     * with {@link UndeliverableException}, operations not yet run with {@link IllegalStateException},
+     * and later calls are refused. Idempotent; does nothing more once the engine is shut down.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            engine.retire(address);
+        } catch (IllegalStateException engineShutDown) {
+            // the engine already stopped every agent
+        }
+    }
+
+    /** @return true once {@link #close()} was called */
+    public boolean isClosed() {
+        return closed;
     }
 
     @Override

@@ -26,6 +26,10 @@ public interface FleetContext extends ServerContext {
     /** @return the members this member currently suspects of having failed */
     java.util.Set<Address> suspected();
 
-    /** @return the last load report of every member heard from (this member's own included) */
+    /**
+     * @return the last load report of every member heard from, this member's own included: every
+     *         member's on the coordinator, which hears them all; the coordinator's elsewhere
+     *         (heartbeats go between the coordinator and the others only)
+     */
     Map<Address, LoadReport> loads();
 }

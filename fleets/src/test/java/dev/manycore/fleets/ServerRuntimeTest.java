@@ -126,6 +126,37 @@ class ServerRuntimeTest {
     }
 
     @Test
+    void closedClientFailsItsWaitingCallRefusesNewOnesAndItsMailboxCloses() throws Exception {
+        Address adder = spawn(5);
+        CompletableFuture<Void> arrived = new CompletableFuture<>();
+        Server neverAnswers = (context, handlers) -> handlers.on(Silent.class, (r, c) -> {
+            arrived.complete(null);
+            return null;
+        });
+        Address silent = engine.spawn(engine.topology().core(6), ctx ->
+                new dev.manycore.fleets.internal.ServerRuntime(ctx, neverAnswers, 7,
+                        new dev.manycore.fleets.internal.ServerControl()));
+        Client closing = Client.open(engine, engine.topology().core(1));
+        assertEquals(3, closing.callAndWait(adder, new Add(1, 2), WAIT).value());
+        CompletableFuture<Sum> waiting = closing.call(silent, new Silent(), Duration.ofMinutes(5));
+        arrived.get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+        closing.close();
+
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> waiting.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof UndeliverableException, e.getCause().toString());
+        assertTrue(e.getCause().getMessage().contains("Silent"), e.getCause().getMessage());
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> closing.call(adder, new Add(1, 1), WAIT));
+        assertTrue(refused.getMessage().contains("closed"), refused.getMessage());
+        assertEquals(dev.manycore.messaging.SendStatus.CLOSED, engine.inject(adder, closing.address(), "late", 0));
+        assertTrue(closing.isClosed());
+        closing.close();
+        assertEquals(7, client.callAndWait(adder, new Add(3, 4), WAIT).value(), "the other client is unaffected");
+    }
+
+    @Test
     void periodicTimerFiresUntilCancelled() {
         Address adder = spawn(5);
         assertEquals(5, client.callAndWait(adder, new Ticks(5, 1_000_000), WAIT).value());

@@ -52,6 +52,20 @@ public interface Engine extends AutoCloseable {
     SendStatus inject(Address from, Address to, Object payload, long correlationId);
 
     /**
+     * Stops one agent for good and closes its mailbox (a process that exits, a client that is
+     * done): the engine stops calling its {@link Agent#doWork()}, calls {@link Agent#onClose()} once
+     * on the agent's thread, closes the mailbox so later sends answer {@link SendStatus#CLOSED}, and
+     * discards what was left in it. The rest of the engine is unaffected. Idempotent per address.
+     *
+     * @param address the mailbox of an agent spawned on this engine
+     * @return completes, once the agent no longer runs, with the number of messages discarded (0
+     *         for an address already retired)
+     * @throws IllegalArgumentException if no agent of this engine ever had that address
+     * @throws IllegalStateException    if the engine is shut down
+     */
+    java.util.concurrent.CompletableFuture<Long> retire(Address address);
+
+    /**
      * Starts running the agents. Idempotent.
      *
      * @throws IllegalStateException if the engine is shut down

@@ -183,6 +183,21 @@ public final class SimulatedEngine implements Engine {
     }
 
     /**
+     * {@inheritDoc}
+     *
+     * <p>Here it happens at the current virtual time, at once; messages still in flight to the
+     * agent are counted as lost when they arrive, as for a crash.
+     */
+    @Override
+    public synchronized java.util.concurrent.CompletableFuture<Long> retire(Address address) {
+        Objects.requireNonNull(address, "address is null");
+        if (shutdownReport != null) {
+            throw new IllegalStateException("engine is shut down: cannot retire " + address);
+        }
+        return java.util.concurrent.CompletableFuture.completedFuture(sim.retire(address));
+    }
+
+    /**
      * Places a user program written with blocking calls, run in virtual time: one thread at a
      * time, control handed to the engine at every blocking call (see {@link ProgramContext} for the
      * design and the rules). The program starts at the current virtual time when the engine runs.

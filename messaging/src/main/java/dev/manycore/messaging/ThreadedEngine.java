@@ -13,11 +13,10 @@ import dev.manycore.numa.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -58,7 +57,8 @@ public final class ThreadedEngine implements Engine {
     private final NameCache[] nameCaches;
     private final Directory directory = new Directory();
     private final AtomicInteger nextMailbox = new AtomicInteger();
-    private final List<Endpoint> endpoints = new ArrayList<>();
+    private final Map<Address, Endpoint> endpoints = new LinkedHashMap<>();
+    private int retiredCount;
     private boolean started;
     private ShutdownReport report;
 
@@ -149,7 +149,7 @@ public final class ThreadedEngine implements Engine {
             if (report != null) {
                 throw new IllegalStateException("engine is shut down: cannot spawn on " + core);
             }
-            endpoints.add(endpoint);
+            endpoints.put(address, endpoint);
             directory.add(mailbox);
         }
         worker.post(() -> startAgent(worker, endpoint, factory));
@@ -168,6 +168,43 @@ public final class ThreadedEngine implements Engine {
                 endpoint);
         Agent agent = Objects.requireNonNull(factory.create(context), "agent factory returned null");
         context.start(agent);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here the agent's worker does it between two duty cycles (before the engine starts, the
+     * future completes once it starts); the mailbox is closed first, so a send racing with the
+     * retirement either is discarded and counted, or answers CLOSED.
+     */
+    @Override
+    public CompletableFuture<Long> retire(Address address) {
+        Objects.requireNonNull(address, "address is null");
+        Endpoint endpoint;
+        synchronized (this) {
+            if (report != null) {
+                throw new IllegalStateException("engine is shut down: cannot retire " + address);
+            }
+            endpoint = endpoints.remove(address);
+            if (endpoint == null) {
+                if (address.mailbox() < nextMailbox.get()) {
+                    return CompletableFuture.completedFuture(0L);
+                }
+                throw new IllegalArgumentException("no agent at " + address + " in this engine: retire takes an"
+                        + " address that spawn returned");
+            }
+            retiredCount++;
+        }
+        endpoint.mailbox().close();
+        directory.remove(address);
+        Worker worker = workers[assignment.workerOf(address.core().index())];
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        worker.post(() -> {
+            worker.remove(address);
+            endpoint.mailbox().handOver(Thread.currentThread());
+            done.complete((long) endpoint.discardUndelivered());
+        });
+        return done;
     }
 
     @Override
@@ -234,11 +271,11 @@ public final class ThreadedEngine implements Engine {
         }
         long undelivered = 0;
         Map<Address, Long> byAddress = new LinkedHashMap<>();
-        for (Endpoint e : endpoints) {
+        for (Endpoint e : endpoints.values()) {
             e.mailbox().close();
         }
         if (joined) {
-            for (Endpoint e : endpoints) {
+            for (Endpoint e : endpoints.values()) {
                 e.mailbox().handOver(Thread.currentThread());
                 int n = e.discardUndelivered();
                 if (n > 0) {
@@ -248,7 +285,7 @@ public final class ThreadedEngine implements Engine {
                 directory.remove(e.address());
             }
         }
-        report = new ShutdownReport(endpoints.size(), undelivered, byAddress, joined);
+        report = new ShutdownReport(endpoints.size() + retiredCount, undelivered, byAddress, joined);
         if (undelivered > 0) {
             LOG.info("threaded engine shut down: {} messages undelivered in {} mailboxes", undelivered, byAddress.size());
         }

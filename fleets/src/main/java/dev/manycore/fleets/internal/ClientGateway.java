@@ -70,6 +70,15 @@ public final class ClientGateway implements Server {
         }
     }
 
+    /** Fails the operations that were queued but never ran: the client was closed. */
+    @Override
+    public void stop() {
+        Submission<?> s;
+        while ((s = submissions.poll()) != null) {
+            s.result.completeExceptionally(new IllegalStateException("client closed before its operation ran"));
+        }
+    }
+
     @Override
     public String role() {
         return "client";

@@ -39,9 +39,13 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Protocol, in short:
  * <ul>
- *   <li><b>Heartbeats.</b> Every period each member sends its load to the others; a member not
- *       heard from for the suspicion time is suspected. The coordinator (lowest unsuspected
- *       address of the view) removes suspected members with a new view at once.</li>
+ *   <li><b>Heartbeats.</b> Every period the coordinator (lowest unsuspected address of the view)
+ *       sends its load to every member and every other member sends its load to the coordinator:
+ *       2(n-1) messages a period, not the n(n-1) of all-to-all, which a 64-member page fleet could
+ *       not afford. The coordinator suspects a member not heard from for the suspicion time and
+ *       removes it with a new view at once; the others watch only the coordinator, and when they
+ *       suspect it the next lowest address takes over, giving every member a full suspicion time
+ *       to redirect its heartbeats before it watches them.</li>
  *   <li><b>Join and leave.</b> The coordinator runs one round at a time: it freezes every member
  *       (updates held back), waits until all report quiescence, then installs the view with the
  *       joiner (sending it a copy of the state first) or without the leaver (which hands its state
@@ -67,6 +71,10 @@ public final class FleetMember extends DelegatingContext implements Server {
     private final ArrayDeque<Held> heldUntilJoined = new ArrayDeque<>();
     private final Set<Address> pendingJoins = new LinkedHashSet<>();
     private final Set<Address> pendingLeaves = new LinkedHashSet<>();
+    /** True while this member coordinates and so watches every member's heartbeats. */
+    private boolean watchingAll;
+    /** The coordinator this member watches when it does not coordinate. */
+    private Address watched;
     private Status status;
     private MembershipView view;
     private boolean departing;
@@ -209,8 +217,22 @@ public final class FleetMember extends DelegatingContext implements Server {
         loads.put(ctx.address(), own);
         state.loads().put(ctx.address(), own);
         Heartbeat beat = new Heartbeat(view.epoch(), own);
+        Address coordinator = coordinatorExcluding(Set.of());
+        boolean coordinating = ctx.address().equals(coordinator);
+        if (coordinating && !watchingAll) {
+            // just took over: the others have been beating to the old coordinator until now
+            for (Address a : view.members()) {
+                lastHeard.put(a, now);
+            }
+        }
+        watchingAll = coordinating;
+        if (!coordinating && coordinator != null && !coordinator.equals(watched)) {
+            // a new coordinator only now starts beating to this member
+            lastHeard.put(coordinator, now);
+        }
+        watched = coordinating ? null : coordinator;
         for (Address a : view.members()) {
-            if (!a.equals(ctx.address())) {
+            if (!a.equals(ctx.address()) && (coordinating || a.equals(coordinator))) {
                 ctx.send(a, beat);
                 Long heard = lastHeard.get(a);
                 if (heard != null && now - heard > timing.suspectNanos() && suspected.add(a)) {
@@ -220,9 +242,9 @@ public final class FleetMember extends DelegatingContext implements Server {
             }
         }
         if (departing) {
-            Address coordinator = coordinatorExcluding(Set.of());
-            if (coordinator != null && !coordinator.equals(ctx.address())) {
-                ctx.send(coordinator, new LeaveRequest(ctx.address()));
+            Address leaveTo = coordinatorExcluding(Set.of());
+            if (leaveTo != null && !leaveTo.equals(ctx.address())) {
+                ctx.send(leaveTo, new LeaveRequest(ctx.address()));
             } else {
                 pendingLeaves.add(ctx.address());
             }

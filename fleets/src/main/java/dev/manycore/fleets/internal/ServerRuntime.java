@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -131,6 +132,13 @@ public final class ServerRuntime implements Agent, ServerContext {
         if (!control.isCrashed()) {
             server.stop();
         }
+        // no reply can reach a stopped server: its callers learn now instead of at their timeouts
+        for (PendingCall p : List.copyOf(calls.values())) {
+            p.timer.cancel();
+            p.future.completeExceptionally(new UndeliverableException("server " + agent.address()
+                    + " stopped while its request " + p.description + " waited for a reply"));
+        }
+        calls.clear();
     }
 
     @Override

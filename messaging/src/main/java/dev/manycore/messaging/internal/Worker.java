@@ -102,6 +102,26 @@ public final class Worker implements Runnable {
     }
 
     /**
+     * Worker thread only: takes an agent out of the duty cycle and closes it
+     * ({@link dev.manycore.messaging.Agent#onClose()}), keeping the others' order.
+     *
+     * @param address the agent's mailbox
+     * @return true if the agent ran on this worker
+     */
+    public boolean remove(dev.manycore.messaging.Address address) {
+        for (int i = 0; i < agentCount; i++) {
+            if (agents[i].address().equals(address)) {
+                ThreadedAgentContext agent = agents[i];
+                System.arraycopy(agents, i + 1, agents, i, agentCount - i - 1);
+                agents[--agentCount] = null;
+                agent.closeAgent();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Worker thread only: asks to run again no later than {@code time} of {@link System#nanoTime()}.
      *
      * @param time the wake-up time

@@ -1,6 +1,6 @@
 package dev.manycore.fleets.internal.names;
 
-import dev.manycore.fleets.SeededRandom;
+import dev.manycore.fleets.names.LookupPolicy;
 import dev.manycore.fleets.names.NameEntry;
 import dev.manycore.messaging.Address;
 import dev.manycore.numa.ClusterId;
@@ -58,18 +58,7 @@ final class LookupSelection {
                 }
                 yield best;
             }
-            case KEY_AFFINITY -> {
-                Address best = null;
-                long bestWeight = 0;
-                for (Address a : all) {
-                    long weight = SeededRandom.mix(key ^ SeededRandom.mix(((long) a.core().index() << 32) | a.mailbox()));
-                    if (best == null || Long.compareUnsigned(weight, bestWeight) > 0) {
-                        best = a;
-                        bestWeight = weight;
-                    }
-                }
-                yield best;
-            }
+            case KEY_AFFINITY -> LookupPolicy.keyAffinityChoice(all, key);
         };
     }
 

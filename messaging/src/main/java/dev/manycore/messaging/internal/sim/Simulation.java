@@ -784,6 +784,49 @@ public final class Simulation {
 
 
     /**
+     * Retires an agent at the current virtual time ({@code Engine.retire}): a live agent gets
+     * {@link dev.manycore.messaging.Agent#onClose()}, its mailbox closes and its queued messages are
+     * discarded. Messages still in flight to it are counted as lost when they arrive, as for a crash.
+     *
+     * @param address a spawned agent's address
+     * @return the queued messages discarded; 0 if it had crashed or was retired already
+     * @throws IllegalArgumentException if no agent has that address
+     */
+    public long retire(Address address) {
+        if (current != null) {
+            throw new IllegalStateException("retire(" + address + ") called inside the cycle of " + current.address
+                    + ": retire from outside the agents, or from an action scheduled with at()");
+        }
+        SimAgentContext a = requireAgent(address);
+        if (a.state >= SimAgentContext.CRASHED) {
+            return 0;
+        }
+        if (a.state == SimAgentContext.LIVE) {
+            current = a;
+            a.local = Math.max(a.local, now);
+            try {
+                a.agent.onClose();
+            } catch (RuntimeException e) {
+                LOG.error("agent {} at {} failed in onClose", a.agent.roleName(), a.address, e);
+            } finally {
+                current = null;
+            }
+        }
+        a.state = SimAgentContext.CLOSED;
+        setBusy(a, false);
+        int discarded = a.queueSize;
+        while (a.queueSize > 0) {
+            messages.free(a.dequeue());
+        }
+        queued -= discarded;
+        a.reserved = 0;
+        runs.remove(a.index);
+        a.wakeAt = Long.MAX_VALUE;
+        traceHash = TraceHash.mix(TraceHash.mix(traceHash, now), 3L << 40 | a.index);
+        return discarded;
+    }
+
+    /**
      * Crashes an agent from inside the engine (a program that broke the hand-off rules), as a
      * {@code CrashAgent} fault would.
      *
