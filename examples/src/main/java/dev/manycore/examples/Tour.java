@@ -1,44 +1,47 @@
 package dev.manycore.examples;
 
 import dev.manycore.dqdt.Dqdt;
-import dev.manycore.fleets.MembershipView;
-import dev.manycore.fleets.names.NameFlags;
-import dev.manycore.fleets.names.NameService;
-import dev.manycore.fleets.names.NameServiceClient;
-import dev.manycore.messaging.Address;
-import dev.manycore.messaging.Name;
-import dev.manycore.messaging.Agent;
-import dev.manycore.messaging.AgentContext;
-import dev.manycore.messaging.MessageHandler;
-import dev.manycore.messaging.SendStatus;
-import dev.manycore.messaging.ThreadedEngine;
-import dev.manycore.messaging.TrafficSnapshot;
+import dev.manycore.fleets.processes.Letter;
+import dev.manycore.fleets.processes.MailboxRef;
+import dev.manycore.kernel.Kernel;
+import dev.manycore.kernel.KernelBuilder;
+import dev.manycore.kernel.KernelReport;
+import dev.manycore.kernel.Pages;
+import dev.manycore.kernel.ProcessContext;
+import dev.manycore.kernel.ProcessSpec;
+import dev.manycore.kernel.Syscalls;
+import dev.manycore.kernel.UserProcess;
+import dev.manycore.kernel.UserThread;
 import dev.manycore.numa.ClusterId;
 import dev.manycore.numa.CoreId;
 import dev.manycore.numa.CostModel;
 import dev.manycore.numa.MeshPosition;
 import dev.manycore.numa.Topology;
-
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.TreeMap;
 
 /**
- * The tour that the README runs first: what a 1024-core TSAR-like chip looks like to manycore, what
- * a message between its clusters costs, how the DQDT places threads and finds memory near their
- * origin, real messages between agents on the threaded engine with their traffic accounted by
- * hop distance, and the replicated name service fleet.
+ * The tour that the README runs first. It shows, in order: what a 1024-core TSAR-like chip looks
+ * like to manycore and what a message between its clusters costs; how the DQDT places threads and
+ * finds memory near their origin; a kernel booted on that chip (the name, page-allocator and
+ * process-manager fleets on their own cores, fos's space sharing); a parallel program whose threads
+ * and pages the kernel places with the DQDT; and the kernel's report. It runs in a few seconds.
  */
 public final class Tour {
 
-    /** A request that an echo agent answers. */
-    public record Ping(int n) {
-    }
+    /** Threads of the parallel program. */
+    static final int WORKERS = 24;
+    /** Pages each worker thread takes. */
+    static final int PAGES_PER_WORKER = 8;
 
-    /** The answer to a {@link Ping}. */
-    public record Pong(int n) {
+    /** What a worker thread sends its process's main thread: where it ran and what it computed. */
+    public record Partial(int worker, CoreId core, ClusterId pagesIn, long primes) {
     }
 
     private Tour() {
@@ -46,14 +49,13 @@ public final class Tour {
 
     /**
      * @param args ignored
-     * @throws Exception if the engine part fails or times out
+     * @throws Exception if the kernel part fails or times out
      */
     public static void main(String[] args) throws Exception {
         Topology chip = Topology.tsar();
         machine(chip);
         decisions(chip);
-        messages(chip);
-        names(chip);
+        kernel(chip);
     }
 
     private static void machine(Topology chip) {
@@ -102,127 +104,107 @@ public final class Tour {
             dqdt.placeProcess().map(chip::clusterOf).orElseThrow(), dqdt.placeProcess().map(chip::clusterOf).orElseThrow()}));
     }
 
-    private static void messages(Topology chip) throws Exception {
+    private static void kernel(Topology chip) throws Exception {
         System.out.println();
-        System.out.println("== 3. messages between agents on the threaded engine ==");
-        int rounds = 20_000;
-        try (ThreadedEngine engine = ThreadedEngine.builder(chip).workers(2).costModel(CostModel.tsar()).build()) {
-            Address near = engine.spawn(chip.coresOf(chip.clusterAt(0, 0).orElseThrow()).get(1), Echo::new);
-            Address far = engine.spawn(chip.coresOf(chip.clusterAt(15, 15).orElseThrow()).get(0), Echo::new);
-            CompletableFuture<Long> done = new CompletableFuture<>();
-            engine.spawn(chip.coresOf(chip.clusterAt(0, 0).orElseThrow()).get(0),
-                    ctx -> new Pinger(ctx, new Address[] {near, far}, rounds, done));
-            engine.start();
-            long matched = done.get(60, TimeUnit.SECONDS);
-            TrafficSnapshot traffic = engine.traffic();
-            System.out.println(matched + " round trips from core0: to an echo in the same cluster and to one 30 hops away");
-            System.out.println("messages " + traffic.messages() + ", bytes " + traffic.bytes() + ", hop-bytes "
-                    + traffic.hopBytes() + ", locality " + String.format("%.2f", traffic.localityRatio())
-                    + ", energy " + String.format("%.1f nJ", traffic.energyPicojoules() / 1000));
-            long[] byHops = traffic.messagesByHops();
-            for (int h = 0; h < byHops.length; h++) {
-                if (byHops[h] > 0) {
-                    System.out.println("  " + h + " hops: " + byHops[h] + " messages");
+        System.out.println("== 3. a kernel on that chip: OS services as fleets of servers on their own cores ==");
+        long boot = System.nanoTime();
+        try (Kernel kernel = KernelBuilder.create().topology(chip).start()) {
+            System.out.printf(Locale.ROOT, "booted in %d ms on the threaded engine (2 host threads run all %d cores)%n",
+                    (System.nanoTime() - boot) / 1_000_000, chip.coreCount());
+            for (Map.Entry<String, List<CoreId>> fleet : kernel.fleetLayout().entrySet()) {
+                List<CoreId> cores = fleet.getValue();
+                System.out.printf(Locale.ROOT, "  %-10s %3d members, first on %s%n", fleet.getKey(), cores.size(),
+                        cores.subList(0, Math.min(4, cores.size())));
+            }
+            System.out.println("Where they sit (N names, P pages, M processes; x right, y down). User threads never"
+                    + " run on these " + kernel.fleetCores().size() + " cores:");
+            System.out.print(kernel.report().fleetMap());
+
+            System.out.println();
+            System.out.println("== 4. a parallel program: threads and pages placed by the DQDT ==");
+            UserProcess primes = kernel.spawn(ProcessSpec.of("primes", ctx -> countPrimes(ctx, chip)).withInitialPages(4));
+            int code = primes.waitFor(Duration.ofSeconds(60));
+            System.out.println("process " + primes.pid() + " exited with code " + code);
+
+            System.out.println();
+            System.out.println("== 5. the kernel's report ==");
+            KernelReport report = kernel.report();
+            System.out.print(report.text());
+            System.out.println("Reading it: every page a thread took came from its own cluster's bank when the local"
+                    + " share is 1.000; messages are counted by hops (0 = inside one cluster); hop-bytes and the"
+                    + " energy estimate are what locality saves; the syscall latencies are round trips from user"
+                    + " threads to the fleets, measured on this host.");
+        }
+    }
+
+    /**
+     * The program: the main thread starts worker threads (the DQDT places each near its parent), each
+     * takes its own pages and counts the primes of its slice, and sends the result to the main
+     * thread's mailbox.
+     */
+    private static void countPrimes(ProcessContext ctx, Topology chip) throws Exception {
+        Syscalls sys = ctx.syscalls();
+        CoreId home = ctx.core();
+        MailboxRef inbox = sys.mailbox();
+        List<UserThread> threads = new ArrayList<>();
+        int slice = 20_000;
+        for (int w = 0; w < WORKERS; w++) {
+            int worker = w;
+            threads.add(ctx.startThread(() -> {
+                Pages pages = ctx.syscalls().allocPages(PAGES_PER_WORKER);
+                long found = 0;
+                for (int n = worker * slice; n < (worker + 1) * slice; n++) {
+                    found += isPrime(n) ? 1 : 0;
                 }
+                ctx.syscalls().send(inbox, new Partial(worker, ctx.core(), pages.cluster(), found));
+                ctx.syscalls().freePages(pages);
+            }));
+        }
+        long total = 0;
+        Map<Integer, Partial> partials = new TreeMap<>();
+        for (int w = 0; w < WORKERS; w++) {
+            Letter letter = sys.receive(Duration.ofSeconds(30)).orElseThrow(
+                    () -> new IllegalStateException("a worker did not report within 30 s"));
+            Partial p = (Partial) letter.body();
+            partials.put(p.worker(), p);
+            total += p.primes();
+        }
+        for (UserThread t : threads) {
+            t.join();
+        }
+        report(chip, home, partials, total);
+    }
+
+    private static void report(Topology chip, CoreId home, Map<Integer, Partial> partials, long total) {
+        ClusterId origin = chip.clusterOf(home);
+        System.out.println("main thread on " + home + " in " + origin + " at " + chip.position(origin)
+                + " (the DQDT chose an idle area for the process)");
+        int local = 0;
+        int maxHops = 0;
+        StringBuilder line = new StringBuilder();
+        for (Partial p : partials.values()) {
+            ClusterId c = chip.clusterOf(p.core());
+            int hops = chip.distance(origin, c);
+            maxHops = Math.max(maxHops, hops);
+            local += p.pagesIn().equals(c) ? 1 : 0;
+            line.append(String.format(Locale.ROOT, "  worker %2d on %-8s %d hops from main, pages in %s%n",
+                    p.worker(), p.core(), hops, p.pagesIn().equals(c) ? "its own cluster" : p.pagesIn()));
+        }
+        System.out.print(line);
+        System.out.printf(Locale.ROOT, "%d workers within %d hops of their parent; %d of %d took their pages in their own"
+                + " cluster; %d primes below %d%n", partials.size(), maxHops, local, partials.size(), total,
+                WORKERS * 20_000);
+    }
+
+    private static boolean isPrime(int n) {
+        if (n < 2) {
+            return false;
+        }
+        for (int d = 2; (long) d * d <= n; d++) {
+            if (n % d == 0) {
+                return false;
             }
         }
-    }
-
-    private static void names(Topology chip) throws Exception {
-        System.out.println();
-        System.out.println("== 4. the name service: a fleet of 4 replicated servers ==");
-        try (ThreadedEngine engine = ThreadedEngine.builder(chip).workers(2).build()) {
-            engine.start();
-            List<CoreId> corners = List.of(firstCore(chip, 0, 0), firstCore(chip, 15, 0), firstCore(chip, 0, 15),
-                    firstCore(chip, 15, 15));
-            NameService service = NameService.builder(engine).cores(corners).start();
-            MembershipView view = service.fleet().whenView(v -> v.size() == 4).get(60, TimeUnit.SECONDS);
-            System.out.println("members on the four corner clusters, view " + view);
-            NameServiceClient.Blocking alice = service.client(chip.coresOf(chip.clusterAt(1, 1).orElseThrow()).get(1),
-                    "alice").blocking();
-            NameServiceClient.Blocking bob = service.client(chip.coresOf(chip.clusterAt(14, 14).orElseThrow()).get(1),
-                    "bob").blocking();
-            Address db = new Address(firstCore(chip, 7, 7), 1_000);
-            Address dbMoved = new Address(firstCore(chip, 12, 3), 1_000);
-            Name name = Name.of("/apps/db");
-            alice.register(name, db, NameFlags.single());
-            System.out.println("alice (near (0, 0)) registered " + name + " -> " + db
-                    + " through two-phase commit on every replica");
-            System.out.println("bob (near (15, 15)) looks it up from his nearest replica: " + bob.lookup(name));
-            alice.move(name, db, dbMoved);
-            System.out.println("after a move, bob sees " + bob.lookup(name) + "; the old address redirects to "
-                    + bob.followMove(db));
-            try {
-                bob.register(Name.of("/sys/mine"), dbMoved, NameFlags.single());
-            } catch (RuntimeException e) {
-                System.out.println("bob may not register inside /sys: " + e.getClass().getSimpleName() + ": "
-                        + e.getMessage());
-            }
-        }
-    }
-
-    private static CoreId firstCore(Topology chip, int x, int y) {
-        return chip.coresOf(chip.clusterAt(x, y).orElseThrow()).get(0);
-    }
-
-    /** Answers every Ping with a Pong to its sender, with the same correlation id. */
-    private static final class Echo implements Agent {
-        private final AgentContext ctx;
-        private final MessageHandler<Object> handler;
-
-        Echo(AgentContext ctx) {
-            this.ctx = ctx;
-            this.handler = e -> {
-                if (e.payload() instanceof Ping p && ctx.send(e.sender(), new Pong(p.n()), e.correlationId())
-                        != SendStatus.DELIVERED) {
-                    throw new IllegalStateException("echo could not reply to " + e.sender());
-                }
-            };
-        }
-
-        @Override
-        public int doWork() {
-            return ctx.receive(handler, 64);
-        }
-    }
-
-    /** Alternates one ping at a time between its peers and completes with the number of pongs. */
-    private static final class Pinger implements Agent {
-        private final AgentContext ctx;
-        private final Address[] peers;
-        private final int rounds;
-        private final CompletableFuture<Long> done;
-        private final MessageHandler<Object> handler;
-        private long matched;
-        private int sent;
-        private boolean waiting;
-
-        Pinger(AgentContext ctx, Address[] peers, int rounds, CompletableFuture<Long> done) {
-            this.ctx = ctx;
-            this.peers = peers;
-            this.rounds = rounds;
-            this.done = done;
-            this.handler = e -> {
-                if (e.payload() instanceof Pong p && p.n() == sent - 1) {
-                    matched++;
-                    waiting = false;
-                }
-            };
-        }
-
-        @Override
-        public int doWork() {
-            int work = ctx.receive(handler, 16);
-            if (!waiting && sent < rounds) {
-                if (ctx.send(peers[sent % peers.length], new Ping(sent), sent) == SendStatus.DELIVERED) {
-                    sent++;
-                    waiting = true;
-                }
-                work++;
-            } else if (!waiting && !done.isDone()) {
-                done.complete(matched);
-            }
-            return work;
-        }
+        return true;
     }
 }

@@ -29,12 +29,16 @@ class TourTest {
         assertTrue(out.contains("opteron64: 8 clusters, 64 cores"), out);
         assertTrue(out.contains("This host:"), out);
         assertTrue(out.contains("thread 19 -> "), out);
-        assertTrue(out.contains("20000 round trips"), out);
-        assertTrue(out.contains("30 hops: 20000 messages"), out);
-        assertTrue(out.contains("0 hops: 20000 messages"), out);
-        assertTrue(out.contains("looks it up from his nearest replica: core476/mb1000"), out);
-        assertTrue(out.contains("after a move, bob sees core240/mb1000; the old address redirects to core240/mb1000"), out);
-        assertTrue(out.contains("NamespaceOwnedException"), out);
+        assertTrue(out.contains("pages       64 members"), out);
+        assertTrue(out.contains("names        2 members"), out);
+        assertTrue(out.contains("processes    1 members"), out);
+        assertTrue(out.contains("User threads never run on these 67 cores"), out);
+        assertTrue(out.contains("24 of 24 took their pages in their own cluster"), out);
+        assertTrue(out.contains("40005 primes below 480000"), out);
+        assertTrue(out.contains("exited with code 0"), out);
+        assertTrue(out.contains("kernel report: tsar 16x16"), out);
+        assertTrue(out.contains("processes alive: 0"), out);
+        assertTrue(out.contains("local share of pages taken by user threads: 1.000"), out);
     }
 
     @Test
