@@ -112,6 +112,12 @@ public final class FleetMember extends DelegatingContext implements Server {
                 .on(Freeze.class, (m, c) -> onFreeze(m, c.address()))
                 .on(Frozen.class, (m, c) -> onFrozen(m, c.address()))
                 .on(NewView.class, (m, c) -> onNewView(m.view()))
+                .on(MembershipMessages.ViewRequest.class, (m, c) -> {
+                    if (view.epoch() > m.epoch() && status != Status.JOINING && status != Status.BOOTING) {
+                        ctx.send(c.address(), new NewView(view));
+                    }
+                    return null;
+                })
                 .on(Welcome.class, (m, c) -> onWelcome(m))
                 .on(HandOver.class, (m, c) -> onHandOver(m))
                 .on(Wake.class, (m, c) -> null)
@@ -261,9 +267,11 @@ public final class FleetMember extends DelegatingContext implements Server {
             }
         }
         if (beat.epoch() > view.epoch() && status == Status.MEMBER) {
-            // a newer view exists that we have not received yet; it will arrive (FIFO per sender)
+            // a newer view exists: usually its NewView is on its way (FIFO per sender), but it may
+            // have been lost with a crashed coordinator or a closed route, so ask the sender for it
             ctx.logger().debug("fleet {}: {} at epoch {} heard epoch {} from {}", state.name(), ctx.address(),
                     view.epoch(), beat.epoch(), from);
+            ctx.send(from, new MembershipMessages.ViewRequest(view.epoch()));
         }
         return null;
     }

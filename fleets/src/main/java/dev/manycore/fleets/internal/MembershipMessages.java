@@ -45,6 +45,13 @@ public final class MembershipMessages {
     public record NewView(MembershipView view) {
     }
 
+    /**
+     * A member heard a heartbeat of a newer epoch than its view: it asks the sender for that view
+     * (the NewView may have been lost, for example with a coordinator that crashed before sending it).
+     */
+    public record ViewRequest(long epoch) {
+    }
+
     /** The coordinator admits a joiner: the view it joins and the state it starts from (may be null). */
     public record Welcome(MembershipView view, Object state) {
     }

@@ -41,20 +41,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * flight are held at the cut).
  *
  * <p>Left out of the normal build, with the reason: partitions that cut members off from each
- * other ({@code -Dchaos.partitionMembers=true}). A coordinator sends a new view once; a NewView
- * that meets the cut answers CLOSED and is never sent again, and a member that later hears
- * heartbeats of a newer epoch waits for a view that will not come (FleetMember.onHeartbeat), so
- * it stays in the old view and its replica diverges (seeds 59, 70, 90, 118 and 161 of the first
- * 200).
- * Partitions longer than the suspicion time ({@code -Dchaos.longPartitions=true}) also split the
- * fleet in two views of one epoch: the membership protocol has no quorum.
+ * other ({@code -Dchaos.partitionMembers=true}). A member that misses a NewView at the cut now
+ * asks for it when it hears a heartbeat of a newer epoch (FleetMember, ViewRequest), but a
+ * two-phase commit whose commit message meets the cut is not sent again, so the cut-off replica
+ * misses that update: 7 of 2000 seeds (70, 403, 655, 885, 1545, 1749, 1953) end with a replica
+ * short of one or two names. Fixing it needs commit retransmission or anti-entropy between
+ * replicas. Partitions longer than the suspicion time ({@code -Dchaos.longPartitions=true}) also
+ * split the fleet in two views of one epoch: the membership protocol has no quorum.
  *
- * <p>A known failure inside the exposure, left failing on purpose ({@code -Pchaos}, seed 1039): the
- * coordinator's NewView for epoch 2 waits in its outbox while the receiver's mailbox is held
- * FULL, the coordinator crashes before sending it, and the receiver goes from epoch 1 straight to
- * epoch 3. Each replica bumps the version of {@code /sys/names} once per view it installs
- * (NameReplica.viewChanged, a local update, not a replicated one), so the replicas end with the
- * same members under {@code /sys/names} but versions 3 and 2.
+ * <p>Seed 1039 (a NewView lost with a crashed coordinator, so a replica went from epoch 1 to 3 and
+ * counted a different version of {@code /sys/names}) passes since the version of
+ * {@code /sys/names} is the epoch of the view that set it.
  *
  * <p>Checked after each run: every request answered or failed with a documented
  * {@link NameServiceException} to its caller (none lost, none failed otherwise); the view holds no

@@ -436,7 +436,7 @@ public final class NameReplica implements FleetServer {
 
     @Override
     public void viewChanged(MembershipView previous, MembershipView current) {
-        table.setSystemName(SELF, NameFlags.serviceSet(LookupPolicy.NEAREST), current.members());
+        table.setSystemName(SELF, NameFlags.serviceSet(LookupPolicy.NEAREST), current.members(), current.epoch());
         publish(SELF);
         for (Coordinated tx : new ArrayList<>(committing.values())) {
             if (!current.contains(ctx.address())) {

@@ -230,15 +230,22 @@ final class NameTable {
 
     /**
      * Sets a system name to exactly these mappings (the name service's own members), or removes it.
+     * Its version is the epoch of the view that set it, not a local count of the views this replica
+     * happened to install: a replica that skipped a view (its NewView was lost with a crashed
+     * coordinator) still ends with the same version as the others.
      *
+     * @param epoch the epoch of the view the mappings come from
      * @return the new version
      */
-    long setSystemName(Name name, NameFlags flags, List<Address> mappings) {
+    long setSystemName(Name name, NameFlags flags, List<Address> mappings, long epoch) {
+        long v = Math.max(versions.getOrDefault(name, 0L), epoch);
+        versions.put(name, v);
         if (mappings.isEmpty()) {
             entries.remove(name);
-            return bump(name);
+        } else {
+            entries.put(name, new NameEntry(name, SYSTEM_OWNER, flags, mappings, v));
         }
-        return put(name, SYSTEM_OWNER, flags, mappings);
+        return v;
     }
 
     private long put(Name name, String owner, NameFlags flags, List<Address> mappings) {
