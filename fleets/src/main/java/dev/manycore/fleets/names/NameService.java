@@ -92,10 +92,11 @@ public final class NameService {
         private final Engine engine;
         private final Fleet.Builder fleet;
         private PublishedNames published;
+        private long retransmitNanos = NameReplica.DEFAULT_RETRANSMIT_NANOS;
 
         private Builder(Engine engine) {
             this.engine = engine;
-            this.fleet = Fleet.builder(engine, "names", () -> new NameReplica(published));
+            this.fleet = Fleet.builder(engine, "names", () -> new NameReplica(published, retransmitNanos));
         }
 
         /**
@@ -134,13 +135,15 @@ public final class NameService {
         }
 
         /**
-         * @param heartbeat    the heartbeat period
+         * @param heartbeat    the heartbeat period; also the period at which a member sends an
+         *                     unanswered message of the two-phase commit again (default 50 ms)
          * @param suspectAfter the silence after which a member is suspected
          * @return this builder
          * @see Fleet.Builder#failureDetection(Duration, Duration)
          */
         public Builder failureDetection(Duration heartbeat, Duration suspectAfter) {
             fleet.failureDetection(heartbeat, suspectAfter);
+            this.retransmitNanos = heartbeat.toNanos();
             return this;
         }
 

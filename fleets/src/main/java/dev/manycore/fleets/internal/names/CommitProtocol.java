@@ -6,6 +6,13 @@ import dev.manycore.messaging.Address;
 /**
  * The messages of the name service's two-phase commit (fos report 4.8.2) and of its termination
  * protocol for transactions whose coordinator failed.
+ *
+ * <p>Every message of a round is sent again, on the replica's retransmission timer, until its
+ * answer arrives or its destination leaves the view (a member cut off by a partition shorter than
+ * the suspicion time is not evicted, and a send across the cut is refused): {@link Prepare} until a
+ * {@link Vote}, {@link Commit} until a {@link CommitAck}, {@link Abort} until an {@link AbortAck},
+ * {@link Inquiry} until an {@link Answer}. Receivers treat duplicates by transaction id, so a
+ * repeated message changes nothing and only repeats its answer.
  */
 public final class CommitProtocol {
 
@@ -60,6 +67,10 @@ public final class CommitProtocol {
 
     /** Phase two: release. */
     public record Abort(TxId tx) {
+    }
+
+    /** A participant received an {@link Abort} (the coordinator stops sending it again). */
+    public record AbortAck(TxId tx) {
     }
 
     /** Termination: what do you know of a transaction whose coordinator left the view? */

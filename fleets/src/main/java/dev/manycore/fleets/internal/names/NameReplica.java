@@ -5,7 +5,9 @@ import dev.manycore.fleets.FleetContext;
 import dev.manycore.fleets.FleetServer;
 import dev.manycore.fleets.Handlers;
 import dev.manycore.fleets.MembershipView;
+import dev.manycore.fleets.ScheduledTimer;
 import dev.manycore.fleets.internal.names.CommitProtocol.Abort;
+import dev.manycore.fleets.internal.names.CommitProtocol.AbortAck;
 import dev.manycore.fleets.internal.names.CommitProtocol.Answer;
 import dev.manycore.fleets.internal.names.CommitProtocol.Commit;
 import dev.manycore.fleets.internal.names.CommitProtocol.CommitAck;
@@ -78,6 +80,17 @@ import java.util.Set;
  * coordinator evicted while it waits for acknowledgements answers "outcome unknown"
  * ({@link NameServiceTimeoutException}): the members that remain decide.
  *
+ * <p><b>Lost messages.</b> A partition shorter than the suspicion time evicts nobody, but a send
+ * across the cut is refused. So every round is driven to its end by retransmission (the classic
+ * remedy of two-phase commit over lossy links): while a transaction waits for votes, commit
+ * acknowledgements or abort acknowledgements, and while a termination round waits for answers,
+ * the waiting member sends the message again to every member of its view that has not answered,
+ * once per retransmission period (the fleet's heartbeat period). Participants answer duplicates
+ * by transaction id without changing anything: a prepared participant repeats its vote, a queued
+ * prepare is not queued twice, a participant that applied a commit acknowledges it again, and an
+ * abort is always acknowledged. So a replica cut off for a while still applies every update
+ * committed meanwhile, and replicas stay identical.
+ *
  * <p><b>Joins</b> (fos report 4.4): the fleet freezes every member; a frozen member holds new
  * updates back and reports quiescence when it coordinates, holds and waits for nothing; the
  * coordinator then copies its table to the joiner.
@@ -93,6 +106,8 @@ public final class NameReplica implements FleetServer {
     public static final Name SELF = Name.of("/sys/names");
     private static final int DECIDED_MEMORY = 1 << 16;
     private static final int MAX_ATTEMPTS = 8;
+    /** The retransmission period when none is given: the fleet's default heartbeat period. */
+    public static final long DEFAULT_RETRANSMIT_NANOS = 50_000_000L;
 
     private FleetContext ctx;
     private NameTable table = NameTable.boot();
@@ -109,10 +124,13 @@ public final class NameReplica implements FleetServer {
         }
     };
     private final Map<TxId, Termination> terminations = new LinkedHashMap<>();
+    private final Map<TxId, Aborting> aborting = new LinkedHashMap<>();
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private final List<Held> awaitingView = new ArrayList<>();
     private final Map<Name, Set<Address>> watchers = new HashMap<>();
     private final PublishedNames published;
+    private final long retransmitNanos;
+    private ScheduledTimer retransmitTimer;
     private boolean frozen;
     private long sequence;
 
@@ -125,7 +143,21 @@ public final class NameReplica implements FleetServer {
      * @param published the engine-level resolver to publish committed names to, or null
      */
     public NameReplica(PublishedNames published) {
+        this(published, DEFAULT_RETRANSMIT_NANOS);
+    }
+
+    /**
+     * @param published       the engine-level resolver to publish committed names to, or null
+     * @param retransmitNanos how long a member waits for an answer of the commit protocol before it
+     *                        sends its message again (the fleet's heartbeat period), positive
+     * @throws IllegalArgumentException if the period is not positive
+     */
+    public NameReplica(PublishedNames published, long retransmitNanos) {
+        if (retransmitNanos <= 0) {
+            throw new IllegalArgumentException("retransmission period " + retransmitNanos + " ns is not positive");
+        }
         this.published = published;
+        this.retransmitNanos = retransmitNanos;
     }
 
     @Override
@@ -146,6 +178,7 @@ public final class NameReplica implements FleetServer {
                 .on(Commit.class, (m, c) -> onDecision(m.tx(), true, c.address()))
                 .on(CommitAck.class, (m, c) -> onCommitAck(m.tx(), c.address()))
                 .on(Abort.class, (m, c) -> onDecision(m.tx(), false, c.address()))
+                .on(AbortAck.class, (m, c) -> onAbortAck(m.tx(), c.address()))
                 .on(Inquiry.class, (q, c) -> onInquiry(q, c.address()))
                 .on(Answer.class, (a, c) -> onAnswer(a, c.address()));
     }
@@ -186,6 +219,7 @@ public final class NameReplica implements FleetServer {
         for (Address a : view.members()) {
             ctx.send(a, prepare);
         }
+        armRetransmission();
         return null;
     }
 
@@ -206,6 +240,7 @@ public final class NameReplica implements FleetServer {
                 // so a reply "committed" survives any failure of this coordinator
                 tx.waitingFor.addAll(tx.participants);
                 committing.put(tx.id, tx);
+                armRetransmission();
             }
             return null;
         }
@@ -245,6 +280,60 @@ public final class NameReplica implements FleetServer {
         for (Address a : tx.participants) {
             ctx.send(a, abort);
         }
+        // sent again until every participant still in the view acknowledged: a lost abort would
+        // leave a participant holding the name's lock
+        aborting.put(tx.id, new Aborting(new HashSet<>(tx.participants)));
+        armRetransmission();
+    }
+
+    private Object onAbortAck(TxId id, Address from) {
+        Aborting a = aborting.get(id);
+        if (a != null && a.waitingFor.remove(from) && a.waitingFor.isEmpty()) {
+            aborting.remove(id);
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- retransmission
+
+    private boolean awaitsAnswers() {
+        return !coordinating.isEmpty() || !committing.isEmpty() || !aborting.isEmpty() || !terminations.isEmpty();
+    }
+
+    private void armRetransmission() {
+        if (retransmitTimer == null && awaitsAnswers()) {
+            retransmitTimer = ctx.schedule(retransmitNanos, this::retransmit);
+        }
+    }
+
+    /** Sends every unanswered message of the commit protocol again to the members of the view that owe an answer. */
+    private void retransmit() {
+        retransmitTimer = null;
+        if (!ctx.isMember()) {
+            return;
+        }
+        MembershipView view = ctx.view();
+        for (Coordinated tx : coordinating.values()) {
+            resend(view, tx.waitingFor, new Prepare(tx.id, tx.epoch, tx.update));
+        }
+        for (Coordinated tx : committing.values()) {
+            resend(view, tx.waitingFor, new Commit(tx.id));
+        }
+        for (Map.Entry<TxId, Aborting> e : aborting.entrySet()) {
+            resend(view, e.getValue().waitingFor, new Abort(e.getKey()));
+        }
+        for (Map.Entry<TxId, Termination> e : terminations.entrySet()) {
+            resend(view, e.getValue().waitingFor, new Inquiry(e.getKey()));
+        }
+        armRetransmission();
+    }
+
+    private void resend(MembershipView view, Set<Address> to, Object message) {
+        for (Address a : to) {
+            if (view.contains(a)) {
+                ctx.send(a, message);
+            }
+        }
     }
 
     private void retry(Coordinated tx) {
@@ -263,6 +352,17 @@ public final class NameReplica implements FleetServer {
     // ---------------------------------------------------------------- participant side
 
     private Object onPrepare(Prepare p, Address from) {
+        // a retransmitted prepare: repeat the vote, or keep waiting, without preparing twice
+        Prepared already = prepared.get(p.tx());
+        if (already != null) {
+            if (!already.promised && from.equals(already.coordinator)) {
+                ctx.send(from, Vote.yes(p.tx(), already.version));
+            }
+            return null;
+        }
+        if (queued(waiting, p.tx()) || queued(early, p.tx())) {
+            return null;
+        }
         long epoch = ctx.view().epoch();
         if (p.epoch() > epoch) {
             early.add(new Waiting(p, from));
@@ -289,9 +389,18 @@ public final class NameReplica implements FleetServer {
             return null;
         }
         long version = p.update() instanceof Claim ? 0 : table.lastVersion(p.update().name()) + 1;
-        prepared.put(p.tx(), new Prepared(p.tx(), p.update(), from));
+        prepared.put(p.tx(), new Prepared(p.tx(), p.update(), from, version));
         ctx.send(from, Vote.yes(p.tx(), version));
         return null;
+    }
+
+    private static boolean queued(List<Waiting> queue, TxId tx) {
+        for (Waiting w : queue) {
+            if (w.prepare.tx().equals(tx)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Prepared lockHolder(NameUpdate update) {
@@ -323,16 +432,21 @@ public final class NameReplica implements FleetServer {
             early.removeIf(w -> w.prepare.tx().equals(tx));
             if (!commit) {
                 decided.putIfAbsent(tx, Outcome.ABORTED);
+                ctx.send(from, new AbortAck(tx));
+            } else if (decided.get(tx) == Outcome.COMMITTED) {
+                ctx.send(from, new CommitAck(tx)); // a retransmitted commit, applied already
             }
             return null;
         }
         if (p.promised || !from.equals(p.coordinator)) {
+            if (!commit) {
+                // the coordinator aborted, so no member committed: a termination round aborts too
+                ctx.send(from, new AbortAck(tx));
+            }
             return null; // the old coordinator lost its say: a termination round decides
         }
         resolve(p, commit);
-        if (commit) {
-            ctx.send(from, new CommitAck(tx));
-        }
+        ctx.send(from, commit ? new CommitAck(tx) : new AbortAck(tx));
         return null;
     }
 
@@ -430,6 +544,7 @@ public final class NameReplica implements FleetServer {
         for (Address a : others) {
             ctx.send(a, inquiry);
         }
+        armRetransmission();
     }
 
     // ---------------------------------------------------------------- fleet hooks
@@ -449,6 +564,13 @@ public final class NameReplica implements FleetServer {
                 replyIfApplied(tx);
             }
         }
+        for (Iterator<Aborting> it = aborting.values().iterator(); it.hasNext(); ) {
+            Aborting a = it.next();
+            a.waitingFor.retainAll(current.members());
+            if (a.waitingFor.isEmpty()) {
+                it.remove();
+            }
+        }
         if (!current.contains(ctx.address())) {
             // evicted or departed: hand our clients' updates to a member
             for (Coordinated tx : new ArrayList<>(coordinating.values())) {
@@ -464,6 +586,7 @@ public final class NameReplica implements FleetServer {
                     ctx.forward(target, h.update, h.caller);
                 }
             }
+            aborting.clear(); // the members that remain terminate what we prepared with them
             return;
         }
         // 1. our undecided transactions of an older view: abort and run again in this one
@@ -570,12 +693,22 @@ public final class NameReplica implements FleetServer {
         final TxId tx;
         final NameUpdate update;
         final Address coordinator;
+        final long version;
         boolean promised;
 
-        Prepared(TxId tx, NameUpdate update, Address coordinator) {
+        Prepared(TxId tx, NameUpdate update, Address coordinator, long version) {
             this.tx = tx;
             this.update = update;
             this.coordinator = coordinator;
+            this.version = version;
+        }
+    }
+
+    private static final class Aborting {
+        final Set<Address> waitingFor;
+
+        Aborting(Set<Address> waitingFor) {
+            this.waitingFor = waitingFor;
         }
     }
 
