@@ -49,9 +49,13 @@ class PageAllocatorRetryTest {
 
     @BeforeEach
     void start() {
+        start(PagePolicy.locality());
+    }
+
+    private void start(PagePolicy policy) {
         topology = Topology.mesh(4, 4).coresPerCluster(4).pagesPerCluster(64).name("retry 4x4").build();
         engine = SimulatedEngine.builder(topology).seed(11).build();
-        pages = PageAllocator.builder(engine, Dqdt.of(topology)).clientCache(0).clustersPerMember(4)
+        pages = PageAllocator.builder(engine, Dqdt.of(topology)).clientCache(0).clustersPerMember(4).policy(policy)
                 .requestTimeout(TIMEOUT).start();
         await(pages.ready(), "the page fleet is ready");
         await(pages.fleet().whenView(v -> v.size() == pages.memberCores().size()), "the fleet forms");
@@ -125,6 +129,28 @@ class PageAllocatorRetryTest {
         await(gateway.call(pages.serverOf(cs[0]), new Free(run, OWNER, 0), TIMEOUT), "free the run");
         engine.runUntilQuiescent(engine.now() + 20 * T);
         assertEquals(0, allocatedPages(), () -> "no page stays charged: " + pages.accounting());
+        gateway.close();
+    }
+
+    @Test
+    void aRetriedAllocationFromTheDPoolLendsOnePageOnly() {
+        stop();
+        start(PagePolicy.dpool(dev.manycore.fleets.pool.DPoolConfig.builder()
+                .scheme(dev.manycore.fleets.pool.DPoolScheme.ON_DEMAND).lowWater(2).highWater(12).blockSize(4)
+                .period(Duration.ofNanos(50_000)).transferTimeout(TIMEOUT).build(), 0.5));
+        ClusterId[] cs = servedFromElsewhere();
+        PageAllocatorClient client = pages.client(userCore(cs[0]));
+
+        delayAnswersOfTheNextRequest(cs[0], cs[1]);
+        PageRun run = await(client.allocateAsync(0, OWNER, AllocationPriority.ORDINARY), "the retried allocation");
+        engine.runUntilQuiescent(engine.now() + 20 * T);
+        assertEquals(1, pages.accounting().heldPages(), () -> "only the page the client got is lent: "
+                + pages.accounting());
+
+        Client gateway = Client.open(engine, client.core());
+        await(gateway.call(pages.serverOf(run.cluster()), new Free(run, OWNER, 0), TIMEOUT), "free the page");
+        engine.runUntilQuiescent(engine.now() + 20 * T);
+        assertEquals(0, pages.accounting().heldPages(), () -> "no page stays lent: " + pages.accounting());
         gateway.close();
     }
 
