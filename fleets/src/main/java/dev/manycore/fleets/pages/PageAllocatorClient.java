@@ -15,6 +15,8 @@ import dev.manycore.fleets.internal.pages.PageRequests.Freed;
 import dev.manycore.fleets.internal.pages.PageRequests.Granted;
 import dev.manycore.fleets.internal.pages.PageRequests.Refused;
 import dev.manycore.fleets.internal.pages.PageRequests.ReleaseOwner;
+import dev.manycore.fleets.internal.pages.PageRequests.RequestKey;
+import dev.manycore.fleets.internal.pages.PageFleetState;
 import dev.manycore.fleets.names.NameServiceClient;
 import dev.manycore.messaging.Address;
 import dev.manycore.messaging.Engine;
@@ -32,7 +34,10 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -59,7 +64,11 @@ import java.util.function.Supplier;
  * that must touch the cache's state from elsewhere (a free of a page it lent, from another core;
  * {@link #releaseOwner}; accounting) is queued and run by the holder before it lets go, or by the
  * asker when the cache is free. Blocking methods wait for the member's answer, asking again (through
- * the newest membership view) when a member does not answer in the request timeout.
+ * the newest membership view) when a member does not answer in the request timeout. Asking again is
+ * safe: every request carries this client's id and a sequence number that its retries keep, and the
+ * fleet answers a retry of a request it executed already with that execution's outcome (the same
+ * run, the same free) instead of executing it twice; with each request the client also tells the
+ * fleet the lowest sequence it still waits for, so the fleet forgets older outcomes.
  */
 public final class PageAllocatorClient {
 
@@ -87,6 +96,12 @@ public final class PageAllocatorClient {
     private final AtomicBoolean inUse = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Runnable> crossOps = new ConcurrentLinkedQueue<>();
     private volatile Address nearest;
+    /** This client's id in request keys. */
+    private final long clientId;
+    /** The next request sequence number. */
+    private final AtomicLong nextSeq = new AtomicLong(1);
+    /** The sequences of the requests this client still waits for (their least is the ack). */
+    private final ConcurrentSkipListSet<Long> waiting = new ConcurrentSkipListSet<>();
 
     PageAllocatorClient(PageAllocator allocator, Engine engine, CoreId core, int batch, Duration timeout,
                         NameServiceClient names) {
@@ -96,6 +111,7 @@ public final class PageAllocatorClient {
         this.cluster = engine.topology().clusterOf(core);
         this.batch = batch;
         this.cacheOwner = Owners.cache(core.index());
+        this.clientId = PageFleetState.clientIdOf(core.index());
         this.timeout = timeout;
         this.names = names;
     }
@@ -246,8 +262,8 @@ public final class PageAllocatorClient {
             int want = count - got.size();
             Object reply;
             try {
-                reply = await(callWithRetry(() -> firstHop(),
-                        new AllocateBatch(cluster, cluster, want, owner, AllocationPriority.ORDINARY, 0, List.of())));
+                reply = await(callWithRetry(() -> firstHop(), key -> new AllocateBatch(cluster, cluster, want, owner,
+                        AllocationPriority.ORDINARY, 0, List.of(), key)));
             } catch (RuntimeException e) {
                 giveBack(got, owner);
                 throw e;
@@ -269,7 +285,8 @@ public final class PageAllocatorClient {
     }
 
     private CompletableFuture<PageRun> allocateDirect(int order, long owner, AllocationPriority priority) {
-        return callWithRetry(this::firstHop, new Allocate(cluster, cluster, order, owner, priority, 0, List.of()))
+        return callWithRetry(this::firstHop, key -> new Allocate(cluster, cluster, order, owner, priority, 0, List.of(),
+                        key))
                 .thenApply(reply -> {
                     if (reply instanceof Refused r) {
                         throw new OutOfPagesException(r.requestedPages(), r.freePages(), r.message());
@@ -321,8 +338,8 @@ public final class PageAllocatorClient {
     }
 
     private void refill() {
-        Object reply = await(callWithRetry(this::firstHop,
-                new AllocateBatch(cluster, cluster, batch, cacheOwner, AllocationPriority.ORDINARY, 0, List.of())));
+        Object reply = await(callWithRetry(this::firstHop, key -> new AllocateBatch(cluster, cluster, batch, cacheOwner,
+                AllocationPriority.ORDINARY, 0, List.of(), key)));
         if (reply instanceof Refused r) {
             throw new OutOfPagesException(1, r.freePages(), r.message());
         }
@@ -348,9 +365,10 @@ public final class PageAllocatorClient {
 
     /**
      * Gives every cached page back to its bank. When the cache has no page lent either, it also
-     * reclaims every page its owner id still holds in the banks: a refill whose answer came after
-     * the client stopped waiting (a member failed or was slow, and the client asked again) left
-     * such pages behind, and only this cache can know they are its own.
+     * reclaims every page its owner id still holds in the banks: a refill that the client gave up
+     * on after its last attempt (retries of one request are executed once, but a request that
+     * never got an answer may still have been executed) left such pages behind, and only this
+     * cache can know they are its own.
      *
      * @throws IllegalStateException if another thread is using this core's cache right now
      */
@@ -367,7 +385,7 @@ public final class PageAllocatorClient {
             if (lent.size() == 0) {
                 int orphans = releaseInBanks(cacheOwner);
                 if (orphans > 0) {
-                    LOG.info("page cache of {} reclaimed {} pages left by refills answered too late", core, orphans);
+                    LOG.info("page cache of {} reclaimed {} pages left by refills it gave up on", core, orphans);
                 }
             }
         } finally {
@@ -407,7 +425,7 @@ public final class PageAllocatorClient {
         if (batch > 0 && run.order() == 0 && toCache(run, owner)) {
             return;
         }
-        Freed freed = await(callWithRetry(() -> allocator.serverOf(run.cluster()), new Free(run, owner, 0)));
+        Freed freed = await(callWithRetry(() -> allocator.serverOf(run.cluster()), key -> new Free(run, owner, 0, key)));
         if (freed.cacheCore() >= 0) {
             PageAllocatorClient lender = allocator.existingClient(freed.cacheCore());
             if (lender == null || lender == this) {
@@ -501,7 +519,8 @@ public final class PageAllocatorClient {
         List<CompletableFuture<Freed>> parts = new ArrayList<>();
         for (Map.Entry<Address, List<ClusterId>> e : byServer.entrySet()) {
             List<ClusterId> clusters = List.copyOf(e.getValue());
-            parts.add(callWithRetry(() -> allocator.serverOf(clusters.getFirst()), new ReleaseOwner(owner, clusters, 0)));
+            parts.add(callWithRetry(() -> allocator.serverOf(clusters.getFirst()),
+                    key -> new ReleaseOwner(owner, clusters, 0, key)));
         }
         int total = 0;
         for (CompletableFuture<Freed> p : parts) {
@@ -536,7 +555,8 @@ public final class PageAllocatorClient {
         List<CompletableFuture<Freed>> parts = new ArrayList<>();
         for (Map.Entry<Address, List<PageRun>> e : byServer.entrySet()) {
             List<PageRun> part = List.copyOf(e.getValue());
-            parts.add(callWithRetry(() -> allocator.serverOf(part.getFirst().cluster()), new FreeBatch(part, owner, 0)));
+            parts.add(callWithRetry(() -> allocator.serverOf(part.getFirst().cluster()),
+                    key -> new FreeBatch(part, owner, 0, key)));
         }
         for (CompletableFuture<Freed> p : parts) {
             await(p);
@@ -554,12 +574,38 @@ public final class PageAllocatorClient {
 
     /**
      * Calls the member {@code to} names; if it does not answer in time or its mailbox is closed
-     * (it failed), asks again where the newest view says, a few times.
+     * (it failed), asks again where the newest view says, a few times. Every attempt carries the
+     * same key, so the fleet executes the request at most once.
      */
-    private <R> CompletableFuture<R> callWithRetry(Supplier<Address> to, Request<R> request) {
+    private <R> CompletableFuture<R> callWithRetry(Supplier<Address> to, Function<RequestKey, Request<R>> make) {
+        long seq = issue();
         CompletableFuture<R> result = new CompletableFuture<>();
-        attempt(to, request, ATTEMPTS, result);
+        try {
+            Request<R> request = make.apply(new RequestKey(clientId, seq, waiting.first()));
+            result.whenComplete((v, e) -> waiting.remove(seq));
+            attempt(to, request, ATTEMPTS, result);
+        } catch (RuntimeException e) {
+            waiting.remove(seq);
+            throw e;
+        }
         return result;
+    }
+
+    /**
+     * Takes the next sequence number and adds it to {@link #waiting} before the counter moves past
+     * it, so every ack (the least of {@code waiting}, read by a request after its own sequence is
+     * in it) is at most the sequence of every request still waiting. Lock-free.
+     */
+    private long issue() {
+        while (true) {
+            long s = nextSeq.get();
+            if (waiting.add(s)) {
+                if (nextSeq.compareAndSet(s, s + 1)) {
+                    return s;
+                }
+                waiting.remove(s);
+            }
+        }
     }
 
     private <R> void attempt(Supplier<Address> to, Request<R> request, int left, CompletableFuture<R> result) {

@@ -68,8 +68,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * <p>How the load is driven: {@link PageAllocatorClient#allocateAsync} is the client's one
  * non-blocking entry point; its frees and {@code releaseOwner} block the calling thread on the
  * fleet's answer, which on a simulated engine would stop virtual time. The test therefore frees
- * through its own gateway with the fleet's {@code Free} request, sent once (a free is not
- * idempotent: a timed-out free has an unknown outcome and is not retried), to the live member
+ * through its own gateway with the fleet's {@code Free} request with no request key, sent once (a
+ * free with no key is not idempotent: a timed-out free has an unknown outcome and is not retried;
+ * the client's own keyed, retried frees are covered by {@code PageAllocatorRetryTest}), to the live member
  * nearest the run's cluster, which forwards it to the bank's holder.
  *
  * <p>Checked after each run: every request answered or failed with a documented error (none
@@ -292,7 +293,7 @@ class PageAllocatorChaosTest {
             }
         }
 
-        /** One free request, sent once (not idempotent), to the live member nearest the run's cluster. */
+        /** One free request with no key, sent once (not idempotent), to the live member nearest the run's cluster. */
         private CompletableFuture<Freed> free(Client gateway, PageRun run, long owner) {
             Address to = nearestMember(run.cluster());
             if (to == null) {

@@ -29,6 +29,7 @@ public final class PageFleetState {
     private final DPoolConfig poolConfig;
     private final AtomicInteger started = new AtomicInteger();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final RequestLog[] logs;
 
     /**
      * @param topology the machine
@@ -47,6 +48,10 @@ public final class PageFleetState {
         this.zero = zero;
         this.policy = policy;
         this.pool = policy.isLocality() ? null : DPoolDirectory.create("pages");
+        this.logs = new RequestLog[topology.coreCount() + 1];
+        for (int i = 0; i < logs.length; i++) {
+            logs[i] = new RequestLog();
+        }
         int largest = 0;
         for (java.util.List<ClusterId> g : groups.groups()) {
             long pages = 0;
@@ -109,6 +114,30 @@ public final class PageFleetState {
      */
     public BankSlot slot(ClusterId cluster) {
         return slots[cluster.index()];
+    }
+
+    /**
+     * The outcomes of a client's recent requests (one log per client, in cluster memory like the
+     * banks: it survives the failure of any member).
+     *
+     * @param client a client id from a {@link PageRequests.RequestKey}, 1 to the machine's cores
+     * @return its log
+     * @throws IllegalArgumentException if no client has that id
+     */
+    public RequestLog log(long client) {
+        if (client < 1 || client >= logs.length) {
+            throw new IllegalArgumentException("client id " + client + " must be 1 to " + (logs.length - 1)
+                    + " (one client per core of " + topology.name() + ")");
+        }
+        return logs[(int) client];
+    }
+
+    /**
+     * @param core a client's core index
+     * @return the client id its requests carry
+     */
+    public static long clientIdOf(int core) {
+        return core + 1L;
     }
 
     /** @return whether allocations zero their pages */

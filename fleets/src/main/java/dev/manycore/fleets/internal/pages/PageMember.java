@@ -16,6 +16,7 @@ import dev.manycore.fleets.internal.pages.PageRequests.Granted;
 import dev.manycore.fleets.internal.pages.PageRequests.Lend;
 import dev.manycore.fleets.internal.pages.PageRequests.Refused;
 import dev.manycore.fleets.internal.pages.PageRequests.ReleaseOwner;
+import dev.manycore.fleets.internal.pages.PageRequests.RequestKey;
 import dev.manycore.fleets.pages.AllocationPriority;
 import dev.manycore.fleets.pages.DoubleFreeException;
 import dev.manycore.fleets.pages.PageOwnershipException;
@@ -70,6 +71,18 @@ import java.util.function.Supplier;
  * When a view drops a member, the member now assigned its banks takes them over through the banks'
  * holder tokens ({@link BankSlot}: safe against a member that is only slow); a request that reaches
  * a member for a bank it does not hold goes on to the holder.
+ *
+ * <h2>Retries</h2>
+ * A client asks again when a member does not answer in time, so a request may arrive twice, or be
+ * executed by one member while its retry reaches another. Client requests carry a
+ * {@link RequestKey} (the client's id and the request's sequence, the same in every retry), and the
+ * outcome of each is recorded in the client's {@link RequestLog}, which lives in cluster memory
+ * with the banks: a duplicate, wherever it arrives (after forwards, after a bank takeover), is
+ * answered with the recorded outcome instead of being executed again. Frees record their outcome
+ * (or error) while their bank's slot is entered, so two attempts cannot both execute; batches
+ * record each run or cluster they did; an allocation, which any bank may serve, decides its outcome
+ * by a CAS after allocating, and an attempt that loses gives its pages back and answers the
+ * winner's outcome. Attempts of a request the client no longer waits for are not executed.
  *
  * <p>Not thread-safe: confined to the member's thread, like every server.
  */
@@ -296,11 +309,62 @@ public final class PageMember implements FleetServer {
         }
     }
 
+    // ---------------------------------------------------------------- retries
+
+    /** @return the client's log (after moving its floor to the key's ack), or null for a request with no key */
+    private RequestLog admit(RequestKey key) {
+        if (!key.isKeyed()) {
+            return null;
+        }
+        RequestLog log = shared.log(key.client());
+        log.acknowledge(key.ack());
+        return log;
+    }
+
+    /** @return a recorded outcome as a reply; throws a recorded error, or for a stale attempt */
+    private static Object replay(Object outcome, RequestKey key) {
+        if (outcome == RequestLog.STALE) {
+            throw stale(key);
+        }
+        if (outcome instanceof RequestLog.Failed f) {
+            throw f.error();
+        }
+        return outcome;
+    }
+
+    private static IllegalStateException stale(RequestKey key) {
+        return new IllegalStateException("request " + key.seq() + " of client " + key.client() + " is a late attempt:"
+                + " the client waits only for requests from " + key.ack() + " on, so it is not executed again");
+    }
+
+    /**
+     * Decides an allocation's outcome: this attempt's, unless another attempt decided first.
+     *
+     * @return the outcome to answer (this one, or the one recorded before: then the caller undoes its own)
+     */
+    private static Object decide(RequestLog log, RequestKey key, Object outcome) {
+        if (log == null) {
+            return outcome;
+        }
+        Object won = log.decide(key.seq(), outcome);
+        if (won == RequestLog.STALE) {
+            throw stale(key);
+        }
+        return won;
+    }
+
     // ---------------------------------------------------------------- allocation
 
     private Object allocate(Allocation request, Caller caller) {
         checkCluster(request.origin());
         checkCluster(request.target());
+        RequestLog log = admit(request.key());
+        if (log != null) {
+            Object done = log.lookup(request.key().seq());
+            if (done != null) {
+                return replay(done, request.key());
+            }
+        }
         if (pool != null && request.hops() == 0 && request.order() == 0
                 && request.priority() == AllocationPriority.ORDINARY && !pool.isClosed()) {
             return fromPool(request, caller);
@@ -352,14 +416,37 @@ public final class PageMember implements FleetServer {
                 pool.putAll(runs);
                 done.completeExceptionally(failure);
             } else {
-                done.complete(request instanceof Allocate ? runs.getFirst() : new Granted(runs));
+                Object mine = request instanceof Allocate ? runs.getFirst() : new Granted(runs);
+                Object won;
+                try {
+                    won = decide(admit(request.key()), request.key(), mine);
+                } catch (RuntimeException e) {
+                    won = e;
+                }
+                if (won != mine) {
+                    // another attempt of this request decided first (or the client stopped waiting): give ours back
+                    Object back = freeBatch(new FreeBatch(runs, request.owner(), 0), null);
+                    if (back instanceof CompletionStage<?> st) {
+                        st.whenComplete((ok, e) -> {
+                            if (e != null) {
+                                ctx.logger().warn("pages: giving back {} pooled pages of a duplicate allocation failed:"
+                                        + " {}", runs.size(), e.toString());
+                            }
+                        });
+                    }
+                }
+                if (won instanceof RuntimeException e) {
+                    done.completeExceptionally(e);
+                } else {
+                    done.complete(won);
+                }
             }
         });
         return done;
     }
 
     private Object lend(Lend request, Caller caller) {
-        return splitByServer(caller, request.runs(), PageRun::cluster, request.hops(),
+        return splitByServer(caller, request.runs(), PageRun::cluster, request.hops(), RequestKey.NONE,
                 (runs) -> new Lend(runs, request.owner(), request.hops() + 1),
                 (runs) -> () -> lend(new Lend(runs, request.owner(), request.hops()), caller),
                 (slot, run) -> {
@@ -416,9 +503,10 @@ public final class PageMember implements FleetServer {
     /** The same request aimed at another cluster without counting a hop (it stays here). */
     private static Allocation retarget(Allocation r, ClusterId target, List<ClusterId> visited) {
         return switch (r) {
-            case Allocate a -> new Allocate(a.origin(), target, a.order(), a.owner(), a.priority(), a.hops(), visited);
+            case Allocate a -> new Allocate(a.origin(), target, a.order(), a.owner(), a.priority(), a.hops(), visited,
+                    a.key());
             case AllocateBatch b -> new AllocateBatch(b.origin(), target, b.count(), b.owner(), b.priority(), b.hops(),
-                    visited);
+                    visited, b.key());
         };
     }
 
@@ -429,22 +517,57 @@ public final class PageMember implements FleetServer {
             return NOT_HELD;
         }
         try {
-            PageBank bank = slot.bank();
-            if (request instanceof Allocate a) {
-                return bank.allocate(a.order(), a.owner(), a.priority(), shared.zero());
-            }
-            AllocateBatch b = (AllocateBatch) request;
-            List<PageRun> runs = new ArrayList<>(b.count());
-            for (int i = 0; i < b.count(); i++) {
-                PageRun run = bank.allocate(0, b.owner(), b.priority(), shared.zero());
-                if (run == null) {
-                    break;
+            RequestLog log = admit(request.key());
+            if (log != null) {
+                Object done = log.lookup(request.key().seq());
+                if (done != null) {
+                    return replay(done, request.key());
                 }
-                runs.add(run);
             }
-            return runs.isEmpty() ? null : new Granted(runs);
+            PageBank bank = slot.bank();
+            Object got;
+            if (request instanceof Allocate a) {
+                got = bank.allocate(a.order(), a.owner(), a.priority(), shared.zero());
+            } else {
+                AllocateBatch b = (AllocateBatch) request;
+                List<PageRun> runs = new ArrayList<>(b.count());
+                for (int i = 0; i < b.count(); i++) {
+                    PageRun run = bank.allocate(0, b.owner(), b.priority(), shared.zero());
+                    if (run == null) {
+                        break;
+                    }
+                    runs.add(run);
+                }
+                got = runs.isEmpty() ? null : new Granted(runs);
+            }
+            if (got == null || log == null) {
+                return got;
+            }
+            Object won;
+            try {
+                won = decide(log, request.key(), got);
+            } catch (RuntimeException stale) {
+                undo(bank, got, request.owner());
+                throw stale;
+            }
+            if (won != got) {
+                // another attempt of this request was served first, by another bank: give ours back
+                undo(bank, got, request.owner());
+            }
+            return won;
         } finally {
             slot.exit(me);
+        }
+    }
+
+    /** Frees what an allocation attempt took from a bank this member has entered (it lost to another attempt). */
+    private static void undo(PageBank bank, Object got, long owner) {
+        if (got instanceof PageRun run) {
+            bank.free(run, owner);
+        } else {
+            for (PageRun run : ((Granted) got).runs()) {
+                bank.free(run, owner);
+            }
         }
     }
 
@@ -484,7 +607,13 @@ public final class PageMember implements FleetServer {
         return order;
     }
 
-    private Refused refuse(Allocation r, List<ClusterId> tried, String rule) {
+    /** Refuses an allocation, unless another attempt of it was served meanwhile: then its outcome. */
+    private Object refuse(Allocation r, List<ClusterId> tried, String rule) {
+        Refused no = refusal(r, tried, rule);
+        return decide(admit(r.key()), r.key(), no);
+    }
+
+    private Refused refusal(Allocation r, List<ClusterId> tried, String rule) {
         long free = 0;
         int largest = -1;
         ClusterId largestAt = null;
@@ -512,6 +641,14 @@ public final class PageMember implements FleetServer {
     private Object free(Free request, Caller caller) {
         PageRun run = request.run();
         checkCluster(run.cluster());
+        RequestKey key = request.key();
+        RequestLog log = admit(key);
+        if (log != null) {
+            Object done = log.lookup(key.seq());
+            if (done != null) {
+                return replay(done, key);
+            }
+        }
         if (request.hops() > hopBudget) {
             throw new IllegalStateException("free of " + run + " by owner " + request.owner() + " was forwarded "
                     + request.hops() + " times: the bank holders kept changing");
@@ -521,31 +658,52 @@ public final class PageMember implements FleetServer {
             return later(caller, () -> free(request, caller));
         }
         if (where != null) {
-            ctx.forward((Address) where, new Free(run, request.owner(), request.hops() + 1), caller);
+            ctx.forward((Address) where, new Free(run, request.owner(), request.hops() + 1, key), caller);
             return null;
         }
         BankSlot slot = shared.slot(run.cluster());
         if (!slot.enter(me)) {
-            return free(new Free(run, request.owner(), request.hops() + 1), caller);
+            return free(new Free(run, request.owner(), request.hops() + 1, key), caller);
         }
         try {
-            PageBank bank = slot.bank();
-            if (bank.isAllocated(run)) {
-                long holder = bank.ownerOf(run);
-                if (holder == Owners.POOL) {
-                    Long lentTo = slot.lent().get(run);
-                    holder = lentTo == null ? holder : lentTo;
-                }
-                int cacheCore = Owners.cacheCore(holder);
-                if (cacheCore >= 0 && holder != request.owner()) {
-                    // a client cache lent it: that client knows to which owner
-                    return new Freed(0, cacheCore);
-                }
+            if (log == null) {
+                return freeHere(slot, run, request.owner());
             }
-            return new Freed(freeOne(slot, run, request.owner()), -1);
+            // checked and recorded while the slot is entered: no other attempt of this free runs meanwhile
+            Object done = log.lookup(key.seq());
+            if (done != null) {
+                return replay(done, key);
+            }
+            Freed freed;
+            try {
+                freed = freeHere(slot, run, request.owner());
+            } catch (PageAllocatorException | IllegalArgumentException e) {
+                log.decide(key.seq(), new RequestLog.Failed(e));
+                throw e;
+            }
+            log.decide(key.seq(), freed);
+            return freed;
         } finally {
             slot.exit(me);
         }
+    }
+
+    /** Frees a run in a slot this member has entered, or names the client cache that lent it. */
+    private Freed freeHere(BankSlot slot, PageRun run, long owner) {
+        PageBank bank = slot.bank();
+        if (bank.isAllocated(run)) {
+            long holder = bank.ownerOf(run);
+            if (holder == Owners.POOL) {
+                Long lentTo = slot.lent().get(run);
+                holder = lentTo == null ? holder : lentTo;
+            }
+            int cacheCore = Owners.cacheCore(holder);
+            if (cacheCore >= 0 && holder != owner) {
+                // a client cache lent it: that client knows to which owner
+                return new Freed(0, cacheCore);
+            }
+        }
+        return new Freed(freeOne(slot, run, owner), -1);
     }
 
     /**
@@ -575,16 +733,18 @@ public final class PageMember implements FleetServer {
     }
 
     private Object freeBatch(FreeBatch request, Caller caller) {
-        return splitByServer(caller, request.runs(), PageRun::cluster, request.hops(),
-                (runs) -> new FreeBatch(runs, request.owner(), request.hops() + 1),
-                (runs) -> () -> freeBatch(new FreeBatch(runs, request.owner(), request.hops()), caller),
+        RequestKey key = request.key();
+        return splitByServer(caller, request.runs(), PageRun::cluster, request.hops(), key,
+                (runs) -> new FreeBatch(runs, request.owner(), request.hops() + 1, key),
+                (runs) -> () -> freeBatch(new FreeBatch(runs, request.owner(), request.hops(), key), caller),
                 (slot, run) -> freeOne(slot, run, request.owner()));
     }
 
     private Object release(ReleaseOwner request, Caller caller) {
-        return splitByServer(caller, request.clusters(), c -> c, request.hops(),
-                (clusters) -> new ReleaseOwner(request.owner(), clusters, request.hops() + 1),
-                (clusters) -> () -> release(new ReleaseOwner(request.owner(), clusters, request.hops()), caller),
+        RequestKey key = request.key();
+        return splitByServer(caller, request.clusters(), c -> c, request.hops(), key,
+                (clusters) -> new ReleaseOwner(request.owner(), clusters, request.hops() + 1, key),
+                (clusters) -> () -> release(new ReleaseOwner(request.owner(), clusters, request.hops(), key), caller),
                 (slot, c) -> releaseIn(slot, request.owner()));
     }
 
@@ -615,11 +775,18 @@ public final class PageMember implements FleetServer {
     /**
      * Does the items of a batch this member holds, asks the holders of the others, and answers the
      * sum of pages freed; failures of single items are collected and reported together after the
-     * others are done (a cache flush frees what it can).
+     * others are done (a cache flush frees what it can). With a key, each item is done at most once
+     * per key: its result is recorded in the client's log while its slot is entered, and an attempt
+     * that finds it recorded counts the recorded result instead.
      */
     private <T> Object splitByServer(Caller caller, List<T> items, java.util.function.Function<T, ClusterId> clusterOf,
-                                     int hops, java.util.function.Function<List<T>, dev.manycore.fleets.Request<Freed>> onward,
+                                     int hops, RequestKey key,
+                                     java.util.function.Function<List<T>, dev.manycore.fleets.Request<Freed>> onward,
                                      java.util.function.Function<List<T>, Supplier<Object>> retry, BankWork<T> work) {
+        RequestLog log = admit(key);
+        if (log != null && log.lookup(key.seq()) == RequestLog.STALE) {
+            throw stale(key);
+        }
         if (hops > hopBudget) {
             throw new IllegalStateException("batch of " + items.size() + " was forwarded " + hops
                     + " times: the bank holders kept changing");
@@ -646,9 +813,27 @@ public final class PageMember implements FleetServer {
                 continue;
             }
             try {
-                freed += work.apply(slot, item);
-            } catch (PageAllocatorException | IllegalArgumentException e) {
-                failures.add(e.getMessage());
+                Object done = log == null ? null : log.lookupItem(key.seq(), item);
+                if (done instanceof Integer pages) {
+                    freed += pages;
+                } else if (done instanceof String failure) {
+                    failures.add(failure);
+                } else if (done == null) {
+                    try {
+                        int pages = work.apply(slot, item);
+                        freed += pages;
+                        if (log != null) {
+                            log.recordItem(key.seq(), item, pages);
+                        }
+                    } catch (PageAllocatorException | IllegalArgumentException e) {
+                        failures.add(e.getMessage());
+                        if (log != null) {
+                            log.recordItem(key.seq(), item, String.valueOf(e.getMessage()));
+                        }
+                    }
+                } else {
+                    throw stale(key);
+                }
             } finally {
                 slot.exit(me);
             }

@@ -30,6 +30,34 @@ public final class PageRequests {
         return clusters + 16;
     }
 
+    /**
+     * Names one client request across its retries, so a member executes it at most once
+     * ({@link RequestLog}).
+     *
+     * @param client the client's id, 1 or more; 0 for a request with no key (never deduplicated:
+     *               members' own requests, tools that send one request once)
+     * @param seq    the request's sequence number, the same in every retry
+     * @param ack    the lowest sequence the client still waits for (its members may forget older
+     *               outcomes, and do not execute late attempts of them)
+     */
+    public record RequestKey(long client, long seq, long ack) {
+        /** No key: the request is executed each time it arrives. */
+        public static final RequestKey NONE = new RequestKey(0, 0, 0);
+
+        /** @throws IllegalArgumentException if a field is negative, or ack is above seq */
+        public RequestKey {
+            if (client < 0 || seq < 0 || ack < 0 || ack > seq) {
+                throw new IllegalArgumentException("request key (client " + client + ", seq " + seq + ", ack " + ack
+                        + ") must have client, seq and ack >= 0 and ack <= seq");
+            }
+        }
+
+        /** @return whether this is a real key (retries are deduplicated) */
+        public boolean isKeyed() {
+            return client > 0;
+        }
+    }
+
     /** An allocation request: either one run, or a batch of order-0 pages. */
     public sealed interface Allocation permits Allocate, AllocateBatch {
         /** @return the requester's cluster (locality is measured against it) */
@@ -62,6 +90,9 @@ public final class PageRequests {
 
         /** @return the pages asked for */
         int pages();
+
+        /** @return the request's key, kept through forwards */
+        RequestKey key();
     }
 
     /**
@@ -74,20 +105,28 @@ public final class PageRequests {
      * @param priority the watermark to respect
      * @param hops     forwards so far
      * @param visited  clusters tried
+     * @param key      the client's key for the request
      */
     public record Allocate(ClusterId origin, ClusterId target, int order, long owner, AllocationPriority priority,
-                           int hops, List<ClusterId> visited) implements Allocation, Request<Object> {
+                           int hops, List<ClusterId> visited, RequestKey key) implements Allocation, Request<Object> {
         /** Copies the visited list. */
         public Allocate {
             Objects.requireNonNull(origin, "origin is null");
             Objects.requireNonNull(target, "target is null");
             Objects.requireNonNull(priority, "priority is null");
+            Objects.requireNonNull(key, "key is null");
             visited = List.copyOf(visited);
+        }
+
+        /** An allocation with no key (executed each time it arrives). */
+        public Allocate(ClusterId origin, ClusterId target, int order, long owner, AllocationPriority priority,
+                        int hops, List<ClusterId> visited) {
+            this(origin, target, order, owner, priority, hops, visited, RequestKey.NONE);
         }
 
         @Override
         public Allocate toward(ClusterId next, List<ClusterId> tried) {
-            return new Allocate(origin, next, order, owner, priority, hops + 1, tried);
+            return new Allocate(origin, next, order, owner, priority, hops + 1, tried, key);
         }
 
         @Override
@@ -107,15 +146,23 @@ public final class PageRequests {
      * @param priority the watermark to respect
      * @param hops     forwards so far
      * @param visited  clusters tried
+     * @param key      the client's key for the request
      */
     public record AllocateBatch(ClusterId origin, ClusterId target, int count, long owner, AllocationPriority priority,
-                                int hops, List<ClusterId> visited) implements Allocation, Request<Object> {
+                                int hops, List<ClusterId> visited, RequestKey key) implements Allocation, Request<Object> {
         /** Copies the visited list. */
         public AllocateBatch {
             Objects.requireNonNull(origin, "origin is null");
             Objects.requireNonNull(target, "target is null");
             Objects.requireNonNull(priority, "priority is null");
+            Objects.requireNonNull(key, "key is null");
             visited = List.copyOf(visited);
+        }
+
+        /** A batch allocation with no key (executed each time it arrives). */
+        public AllocateBatch(ClusterId origin, ClusterId target, int count, long owner, AllocationPriority priority,
+                             int hops, List<ClusterId> visited) {
+            this(origin, target, count, owner, priority, hops, visited, RequestKey.NONE);
         }
 
         @Override
@@ -125,7 +172,7 @@ public final class PageRequests {
 
         @Override
         public AllocateBatch toward(ClusterId next, List<ClusterId> tried) {
-            return new AllocateBatch(origin, next, count, owner, priority, hops + 1, tried);
+            return new AllocateBatch(origin, next, count, owner, priority, hops + 1, tried, key);
         }
 
         @Override
@@ -163,11 +210,18 @@ public final class PageRequests {
      * @param run   the run
      * @param owner the owner that frees it
      * @param hops  forwards so far
+     * @param key   the client's key for the request
      */
-    public record Free(PageRun run, long owner, int hops) implements Request<Freed> {
-        /** @throws NullPointerException if the run is null */
+    public record Free(PageRun run, long owner, int hops, RequestKey key) implements Request<Freed> {
+        /** @throws NullPointerException if the run or key is null */
         public Free {
             Objects.requireNonNull(run, "run is null");
+            Objects.requireNonNull(key, "key is null");
+        }
+
+        /** A free with no key (executed each time it arrives: not safe to send again). */
+        public Free(PageRun run, long owner, int hops) {
+            this(run, owner, hops, RequestKey.NONE);
         }
     }
 
@@ -187,11 +241,18 @@ public final class PageRequests {
      * @param runs  the runs
      * @param owner their owner
      * @param hops  forwards so far
+     * @param key   the client's key for the request (each run is freed once per key)
      */
-    public record FreeBatch(List<PageRun> runs, long owner, int hops) implements Request<Freed> {
+    public record FreeBatch(List<PageRun> runs, long owner, int hops, RequestKey key) implements Request<Freed> {
         /** Copies the list. */
         public FreeBatch {
             runs = List.copyOf(runs);
+            Objects.requireNonNull(key, "key is null");
+        }
+
+        /** A batch free with no key. */
+        public FreeBatch(List<PageRun> runs, long owner, int hops) {
+            this(runs, owner, hops, RequestKey.NONE);
         }
     }
 
@@ -201,11 +262,18 @@ public final class PageRequests {
      * @param owner    the owner
      * @param clusters the clusters, all served by the member it is sent to
      * @param hops     forwards so far
+     * @param key      the client's key for the request (each cluster is released once per key)
      */
-    public record ReleaseOwner(long owner, List<ClusterId> clusters, int hops) implements Request<Freed> {
+    public record ReleaseOwner(long owner, List<ClusterId> clusters, int hops, RequestKey key) implements Request<Freed> {
         /** Copies the list. */
         public ReleaseOwner {
             clusters = List.copyOf(clusters);
+            Objects.requireNonNull(key, "key is null");
+        }
+
+        /** A release with no key. */
+        public ReleaseOwner(long owner, List<ClusterId> clusters, int hops) {
+            this(owner, clusters, hops, RequestKey.NONE);
         }
     }
 
