@@ -37,11 +37,11 @@ final class ChaosSeeds {
     }
 
     /**
-     * @return true when {@code -Dchaos.partitionMembers=true} (or long partitions): partitions may
-     *         cut members off from each other, not only clients from the fleet
+     * @return true unless {@code -Dchaos.partitionMembers=false} (and always with long partitions):
+     *         partitions may cut members off from each other, not only clients from the fleet
      */
     static boolean partitionMembers() {
-        return Boolean.getBoolean("chaos.partitionMembers") || longPartitions();
+        return !"false".equals(System.getProperty("chaos.partitionMembers")) || longPartitions();
     }
 
     /**

@@ -41,9 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * no member are cut off for less than the suspicion time (sends across answer CLOSED, messages in
  * flight are held at the cut).
  *
- * <p>Left out of the normal build, with the reason: partitions that cut members off from each
- * other ({@code -Dchaos.partitionMembers=true}), to keep the default fault set that of the issue;
- * the fleet survives them: all 2000 seeds of {@code -Pchaos -Dchaos.partitionMembers=true} pass.
+ * <p>Partitions that cut members off from each other are part of the default fault set
+ * ({@code -Dchaos.partitionMembers=false} leaves them out); all 2000 seeds of {@code -Pchaos} pass
+ * with them.
  * A member that misses a NewView at the cut asks for it when it hears a heartbeat of a newer epoch
  * (FleetMember, ViewRequest), and every message of the two-phase commit and of its termination
  * round is sent again until answered while its destination stays in the view (NameReplica), so a

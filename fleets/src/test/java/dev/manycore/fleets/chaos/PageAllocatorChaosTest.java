@@ -53,11 +53,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * (FULL) for a while; and groups of clusters that hold clients but no member are cut off for less
  * than the suspicion time.
  *
- * <p>Left out of the normal build, with the reason: partitions that cut members off from each
- * other ({@code -Dchaos.partitionMembers=true}): these used to lose a NewView for good, so a member
- * never took over the banks the newest view assigned it (seeds 315, 379, 792, 832 and 940 of the
- * first 1000); since members ask for a view they missed, all 2000 seeds of {@code -Pchaos} pass
- * with them, but they stay opt-in until the name service survives them too. Partitions
+ * <p>Partitions that cut members off from each other are part of the default fault set
+ * ({@code -Dchaos.partitionMembers=false} leaves them out). They used to lose a NewView for good,
+ * so a member never took over the banks the newest view assigned it (seeds 315, 379, 792, 832 and
+ * 940 of the first 1000); since members ask for a view they missed, all 2000 seeds of
+ * {@code -Pchaos} pass with them. Partitions
  * longer than the suspicion time ({@code -Dchaos.longPartitions=true}): each side's coordinator
  * installs a view of the same epoch and the fleet publishes whichever came first; under the dPool
  * policy a member whose partition was adopted while it was cut off answers frees with
