@@ -1,5 +1,10 @@
 package dev.manycore.fleets.chaos;
 
+import dev.manycore.messaging.Address;
+import dev.manycore.numa.ClusterId;
+import dev.manycore.numa.Topology;
+import java.util.List;
+
 import dev.manycore.messaging.SimulatedEngine;
 
 import java.util.concurrent.CompletableFuture;
@@ -91,6 +96,25 @@ final class Chaos {
     }
 
     /** @throws AssertionError with the message if the condition is false */
+    /**
+     * @param topology the machine
+     * @param from     the requester's cluster
+     * @param members  the fleet's members
+     * @return the member with the fewest hops from {@code from} (the first on ties), null if none
+     */
+    static Address nearestMember(Topology topology, ClusterId from, List<Address> members) {
+        Address best = null;
+        int bestHops = Integer.MAX_VALUE;
+        for (Address a : members) {
+            int hops = topology.distance(from, topology.clusterOf(a.core()));
+            if (hops < bestHops) {
+                best = a;
+                bestHops = hops;
+            }
+        }
+        return best;
+    }
+
     static void check(boolean condition, Supplier<String> message) {
         if (!condition) {
             throw new AssertionError(message.get());

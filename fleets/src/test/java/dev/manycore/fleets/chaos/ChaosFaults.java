@@ -34,6 +34,20 @@ record ChaosFaults(int maxCrashes, boolean crashCores, boolean linkDelays, boole
                    boolean partitionMembers) {
 
     /**
+     * The exposure of every chaos test: every kind of fault, partitions of half the suspicion time
+     * (twice it with {@code -Dchaos.longPartitions=true}), between members unless
+     * {@code -Dchaos.partitionMembers=false}.
+     *
+     * @param maxCrashes     members that may crash
+     * @param suspectNanos the fleet's suspicion time
+     * @return the faults to draw from
+     */
+    static ChaosFaults exposure(int maxCrashes, long suspectNanos) {
+        return new ChaosFaults(maxCrashes, true, true, true,
+                ChaosSeeds.longPartitions() ? 2 * suspectNanos : suspectNanos / 2, ChaosSeeds.partitionMembers());
+    }
+
+    /**
      * @param seed     the seed
      * @param topology the machine
      * @param members  the fleet's members (crash and full-mailbox victims)

@@ -1,5 +1,8 @@
 package dev.manycore.fleets.chaos;
 
+import dev.manycore.messaging.FaultPlan;
+import java.util.function.Supplier;
+
 import java.util.stream.LongStream;
 
 /**
@@ -42,6 +45,26 @@ final class ChaosSeeds {
      */
     static boolean partitionMembers() {
         return !"false".equals(System.getProperty("chaos.partitionMembers")) || longPartitions();
+    }
+
+    /**
+     * Runs one seed; a failure is rethrown naming the seed, the faults drawn so far and the command
+     * that replays just this seed.
+     *
+     * @param test    the test class
+     * @param seed    the seed
+     * @param execute the run
+     * @param plan    the faults drawn so far (null before they are drawn)
+     */
+    static void run(Class<?> test, long seed, Runnable execute, Supplier<FaultPlan> plan) {
+        try {
+            execute.run();
+        } catch (AssertionError | RuntimeException e) {
+            FaultPlan drawn = plan.get();
+            throw new AssertionError("chaos seed " + seed + " failed: " + e.getMessage() + "\nfaults:"
+                    + (drawn == null ? " (not drawn yet)" : ChaosFaults.describe(drawn)) + "\nreplay: "
+                    + replay(test, seed), e);
+        }
     }
 
     /**

@@ -67,8 +67,7 @@ class NameServiceChaosTest {
     private static final long HEARTBEAT = 20_000;
     private static final long SUSPECT = 200_000;
     private static final long WINDOW = 400_000;
-    private static final ChaosFaults EXPOSURE = new ChaosFaults(2, true, true, true,
-            ChaosSeeds.longPartitions() ? 2 * SUSPECT : SUSPECT / 2, ChaosSeeds.partitionMembers());
+    private static final ChaosFaults EXPOSURE = ChaosFaults.exposure(2, SUSPECT);
     /** Partitions shorter than the suspicion time that may cut members off from each other. */
     private static final ChaosFaults MEMBER_PARTITIONS = new ChaosFaults(2, true, true, true, SUSPECT / 2, true);
 
@@ -80,13 +79,7 @@ class NameServiceChaosTest {
     @MethodSource("seeds")
     void nameReplicasStayIdenticalAndNoRequestIsLost(long seed) {
         Run run = new Run(seed);
-        try {
-            run.execute();
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("chaos seed " + seed + " failed: " + e.getMessage() + "\nfaults:"
-                    + (run.plan == null ? " (not drawn yet)" : ChaosFaults.describe(run.plan)) + "\nreplay: "
-                    + ChaosSeeds.replay(NameServiceChaosTest.class, seed), e);
-        }
+        ChaosSeeds.run(NameServiceChaosTest.class, seed, run::execute, () -> run.plan);
     }
 
     /**
@@ -98,12 +91,7 @@ class NameServiceChaosTest {
     @ValueSource(longs = {70, 403, 655, 885, 1545, 1749, 1953})
     void aCommitCutOffByAPartitionBetweenMembersStillReachesEveryReplica(long seed) {
         Run run = new Run(seed, MEMBER_PARTITIONS);
-        try {
-            run.execute();
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("chaos seed " + seed + " with member partitions failed: " + e.getMessage()
-                    + "\nfaults:" + (run.plan == null ? " (not drawn yet)" : ChaosFaults.describe(run.plan)), e);
-        }
+        ChaosSeeds.run(NameServiceChaosTest.class, seed, run::execute, () -> run.plan);
     }
 
     @Test

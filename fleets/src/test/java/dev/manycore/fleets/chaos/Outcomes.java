@@ -1,5 +1,9 @@
 package dev.manycore.fleets.chaos;
 
+import dev.manycore.fleets.CallTimeoutException;
+import dev.manycore.fleets.RemoteFailureException;
+import dev.manycore.fleets.UndeliverableException;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -70,6 +74,17 @@ final class Outcomes {
             }
         }
         return out;
+    }
+
+    /**
+     * @param failure a request's failure
+     * @return true when the request got no answer in time or could not be delivered (locally or,
+     *         forwarded, at a member)
+     */
+    static boolean isTimeout(Throwable failure) {
+        Throwable t = cause(failure);
+        return t instanceof CallTimeoutException || t instanceof UndeliverableException
+                || t instanceof RemoteFailureException r && r.remoteType().equals(UndeliverableException.class.getName());
     }
 
     static Throwable cause(Throwable t) {

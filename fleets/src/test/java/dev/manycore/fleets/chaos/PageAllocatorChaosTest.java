@@ -1,10 +1,8 @@
 package dev.manycore.fleets.chaos;
 
 import dev.manycore.dqdt.Dqdt;
-import dev.manycore.fleets.CallTimeoutException;
 import dev.manycore.fleets.Client;
 import dev.manycore.fleets.RemoteFailureException;
-import dev.manycore.fleets.UndeliverableException;
 import dev.manycore.fleets.internal.pages.PageRequests.Free;
 import dev.manycore.fleets.internal.pages.PageRequests.Freed;
 import dev.manycore.fleets.internal.pages.PageRequests.ReleaseOwner;
@@ -88,8 +86,7 @@ class PageAllocatorChaosTest {
     private static final long WINDOW = 400_000;
     private static final Duration TIMEOUT = Duration.ofNanos(300_000);
     private static final long STRANGER = 999;
-    private static final ChaosFaults EXPOSURE = new ChaosFaults(2, true, true, true,
-            ChaosSeeds.longPartitions() ? 2 * SUSPECT : SUSPECT / 2, ChaosSeeds.partitionMembers());
+    private static final ChaosFaults EXPOSURE = ChaosFaults.exposure(2, SUSPECT);
 
     static LongStream seeds() {
         return ChaosSeeds.seeds();
@@ -99,13 +96,7 @@ class PageAllocatorChaosTest {
     @MethodSource("seeds")
     void pagesAreConservedNeverHandedOutTwiceAndNoRequestIsLost(long seed) {
         Run run = new Run(seed);
-        try {
-            run.execute();
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("chaos seed " + seed + " failed: " + e.getMessage() + "\nfaults:"
-                    + (run.plan == null ? " (not drawn yet)" : ChaosFaults.describe(run.plan)) + "\nreplay: "
-                    + ChaosSeeds.replay(PageAllocatorChaosTest.class, seed), e);
-        }
+        ChaosSeeds.run(PageAllocatorChaosTest.class, seed, run::execute, () -> run.plan);
     }
 
     /** What one client holds, by its own count. */
@@ -249,7 +240,7 @@ class PageAllocatorChaosTest {
                         if (freed.pages() != run.pages()) {
                             violations.add("free of " + run + " by " + l.owner + " freed " + freed.pages() + " pages");
                         }
-                    } else if (isTimeout(failure)) {
+                    } else if (Outcomes.isTimeout(failure)) {
                         l.uncertain.add(run);
                     } else {
                         violations.add("owner " + l.owner + " held " + run + " by its ledger, but its free failed: "
@@ -303,22 +294,7 @@ class PageAllocatorChaosTest {
         }
 
         private Address nearestMember(ClusterId cluster) {
-            Address best = null;
-            int bestHops = Integer.MAX_VALUE;
-            for (Address a : pages.fleet().view().members()) {
-                int hops = topology.distance(cluster, topology.clusterOf(a.core()));
-                if (hops < bestHops) {
-                    best = a;
-                    bestHops = hops;
-                }
-            }
-            return best;
-        }
-
-        private static boolean isTimeout(Throwable failure) {
-            Throwable t = Outcomes.cause(failure);
-            return t instanceof CallTimeoutException || t instanceof UndeliverableException
-                    || t instanceof RemoteFailureException r && r.remoteType().equals(UndeliverableException.class.getName());
+            return Chaos.nearestMember(topology, cluster, pages.fleet().view().members());
         }
 
         /**
@@ -332,7 +308,7 @@ class PageAllocatorChaosTest {
          */
         private static boolean documented(Throwable failure) {
             Throwable t = Outcomes.cause(failure);
-            if (t instanceof PageAllocatorException || isTimeout(t)) {
+            if (t instanceof PageAllocatorException || Outcomes.isTimeout(t)) {
                 return true;
             }
             return t instanceof RemoteFailureException r && (r.remoteType().startsWith("dev.manycore.fleets.pages.")

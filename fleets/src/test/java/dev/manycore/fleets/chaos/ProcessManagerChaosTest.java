@@ -1,10 +1,8 @@
 package dev.manycore.fleets.chaos;
 
 import dev.manycore.dqdt.Dqdt;
-import dev.manycore.fleets.CallTimeoutException;
 import dev.manycore.fleets.Client;
 import dev.manycore.fleets.RemoteFailureException;
-import dev.manycore.fleets.UndeliverableException;
 import dev.manycore.fleets.internal.processes.ProcessRequests.Census;
 import dev.manycore.fleets.internal.processes.ProcessRequests.Exit;
 import dev.manycore.fleets.internal.processes.ProcessRequests.MemberCensus;
@@ -70,8 +68,7 @@ class ProcessManagerChaosTest {
     private static final long WINDOW = 400_000;
     private static final int MAX_PROCESSES = 16;
     private static final Duration TIMEOUT = Duration.ofNanos(300_000);
-    private static final ChaosFaults EXPOSURE = new ChaosFaults(1, true, true, true,
-            ChaosSeeds.longPartitions() ? 2 * SUSPECT : SUSPECT / 2, ChaosSeeds.partitionMembers());
+    private static final ChaosFaults EXPOSURE = ChaosFaults.exposure(1, SUSPECT);
 
     static LongStream seeds() {
         return ChaosSeeds.seeds();
@@ -81,13 +78,7 @@ class ProcessManagerChaosTest {
     @MethodSource("seeds")
     void pidsStayUniqueAndCountersComeBack(long seed) {
         Run run = new Run(seed);
-        try {
-            run.execute();
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("chaos seed " + seed + " failed: " + e.getMessage() + "\nfaults:"
-                    + (run.plan == null ? " (not drawn yet)" : ChaosFaults.describe(run.plan)) + "\nreplay: "
-                    + ChaosSeeds.replay(ProcessManagerChaosTest.class, seed), e);
-        }
+        ChaosSeeds.run(ProcessManagerChaosTest.class, seed, run::execute, () -> run.plan);
     }
 
     /** A process a client spawned and has not asked to end. */
@@ -196,7 +187,7 @@ class ProcessManagerChaosTest {
                                     + before + " is alive");
                         }
                         mine.add(p);
-                    } else if (isTimeout(failure)) {
+                    } else if (Outcomes.isTimeout(failure)) {
                         spawnTimeouts++;
                     }
                 });
@@ -217,7 +208,7 @@ class ProcessManagerChaosTest {
                         new Exit(p.pid(), p.inc(), arg), TIMEOUT));
                 f.whenComplete((status, failure) -> {
                     if (failure != null) {
-                        if (isTimeout(failure)) {
+                        if (Outcomes.isTimeout(failure)) {
                             uncertain.add(p);
                         } else {
                             violations.add("exit of live " + p + " failed: " + Outcomes.cause(failure));
@@ -231,28 +222,13 @@ class ProcessManagerChaosTest {
 
         private Address nearestMember(CoreId from) {
             Topology t = engine.topology();
-            Address best = null;
-            int bestHops = Integer.MAX_VALUE;
-            for (Address a : pm.fleet().view().members()) {
-                int hops = t.distance(t.clusterOf(from), t.clusterOf(a.core()));
-                if (hops < bestHops) {
-                    best = a;
-                    bestHops = hops;
-                }
-            }
-            return best;
-        }
-
-        private static boolean isTimeout(Throwable failure) {
-            Throwable t = Outcomes.cause(failure);
-            return t instanceof CallTimeoutException || t instanceof UndeliverableException
-                    || t instanceof RemoteFailureException r && r.remoteType().equals(UndeliverableException.class.getName());
+            return Chaos.nearestMember(t, t.clusterOf(from), pm.fleet().view().members());
         }
 
         /** The errors the process manager documents: out of PIDs, no such process, no answer in time. */
         private static boolean documented(Throwable failure) {
             Throwable t = Outcomes.cause(failure);
-            return isTimeout(t) || t instanceof RemoteFailureException r
+            return Outcomes.isTimeout(t) || t instanceof RemoteFailureException r
                     && r.remoteType().startsWith("dev.manycore.fleets.processes.");
         }
 
