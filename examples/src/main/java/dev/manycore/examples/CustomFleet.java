@@ -199,13 +199,16 @@ public final class CustomFleet {
         private void adopt(Map<String, String> entries) {
             List<Address> members = ctx.view().members();
             Map<Address, Map<String, String>> elsewhere = new HashMap<>();
+            if (members.isEmpty()) {
+                return;
+            }
             entries.forEach((k, v) -> {
-                Address owner = ctx.isMember() ? LookupPolicy.keyAffinityChoice(members, affinityKey(k)) : null;
-                if (ctx.address().equals(owner)) {
+                // a departed member is in none of the view's members, so it owns no key
+                Address owner = LookupPolicy.keyAffinityChoice(members, affinityKey(k));
+                if (owner.equals(ctx.address())) {
                     store.put(k, v);
-                } else if (!members.isEmpty()) {
-                    Address to = owner != null ? owner : LookupPolicy.keyAffinityChoice(members, affinityKey(k));
-                    elsewhere.computeIfAbsent(to, a -> new HashMap<>()).put(k, v);
+                } else {
+                    elsewhere.computeIfAbsent(owner, a -> new HashMap<>()).put(k, v);
                 }
             });
             elsewhere.forEach((to, moved) -> ctx.send(to, new Rehome(Map.copyOf(moved))));

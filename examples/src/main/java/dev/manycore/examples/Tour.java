@@ -37,6 +37,8 @@ public final class Tour {
 
     /** Threads of the parallel program. */
     static final int WORKERS = 24;
+    /** Numbers each worker thread tests for primality. */
+    static final int SLICE = 20_000;
     /** Pages each worker thread takes. */
     static final int PAGES_PER_WORKER = 8;
 
@@ -147,13 +149,12 @@ public final class Tour {
         CoreId home = ctx.core();
         MailboxRef inbox = sys.mailbox();
         List<UserThread> threads = new ArrayList<>();
-        int slice = 20_000;
         for (int w = 0; w < WORKERS; w++) {
             int worker = w;
             threads.add(ctx.startThread(() -> {
                 Pages pages = ctx.syscalls().allocPages(PAGES_PER_WORKER);
                 long found = 0;
-                for (int n = worker * slice; n < (worker + 1) * slice; n++) {
+                for (int n = worker * SLICE; n < (worker + 1) * SLICE; n++) {
                     found += isPrime(n) ? 1 : 0;
                 }
                 ctx.syscalls().send(inbox, new Partial(worker, ctx.core(), pages.cluster(), found));
@@ -193,7 +194,7 @@ public final class Tour {
         System.out.print(line);
         System.out.printf(Locale.ROOT, "%d workers within %d hops of their parent; %d of %d took their pages in their own"
                 + " cluster; %d primes below %d%n", partials.size(), maxHops, local, partials.size(), total,
-                WORKERS * 20_000);
+                WORKERS * SLICE);
     }
 
     private static boolean isPrime(int n) {
