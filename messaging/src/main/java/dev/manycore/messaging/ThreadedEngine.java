@@ -175,7 +175,9 @@ public final class ThreadedEngine implements Engine {
      *
      * <p>Here the agent's worker does it between two duty cycles (before the engine starts, the
      * future completes once it starts); the mailbox is closed first, so a send racing with the
-     * retirement either is discarded and counted, or answers CLOSED.
+     * retirement either is discarded and counted, or answers CLOSED. Retired agents are not
+     * remembered one by one: an address whose mailbox number this engine has handed out and that
+     * is no longer live counts as retired (0 discarded), whatever its core.
      */
     @Override
     public CompletableFuture<Long> retire(Address address) {
