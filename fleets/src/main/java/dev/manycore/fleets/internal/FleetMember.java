@@ -21,7 +21,6 @@ import dev.manycore.fleets.internal.MembershipMessages.LeaveRequest;
 import dev.manycore.fleets.internal.MembershipMessages.NewView;
 import dev.manycore.fleets.internal.MembershipMessages.Welcome;
 import dev.manycore.messaging.Address;
-import dev.manycore.numa.Topology;
 
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -187,21 +186,7 @@ public final class FleetMember extends DelegatingContext implements Server {
     }
 
     private Address nearestLiveMember() {
-        MembershipView v = state.view();
-        Address best = null;
-        int bestHops = Integer.MAX_VALUE;
-        Topology t = ctx.topology();
-        for (Address a : v.members()) {
-            if (a.equals(ctx.address())) {
-                continue;
-            }
-            int hops = t.distance(ctx.cluster(), t.clusterOf(a.core()));
-            if (hops < bestHops) {
-                best = a;
-                bestHops = hops;
-            }
-        }
-        return best;
+        return Nearest.among(ctx.topology(), ctx.cluster(), state.view().members(), ctx.address()::equals);
     }
 
     // ---------------------------------------------------------------- heartbeats and suspicion

@@ -1,5 +1,6 @@
 package dev.manycore.fleets.names;
 
+import dev.manycore.fleets.internal.Nearest;
 import dev.manycore.fleets.CallTimeoutException;
 import dev.manycore.fleets.Client;
 import dev.manycore.fleets.Fleet;
@@ -25,7 +26,6 @@ import dev.manycore.fleets.internal.names.NameRequests.Unregister;
 import dev.manycore.messaging.Address;
 import dev.manycore.messaging.Name;
 import dev.manycore.messaging.NameBinding;
-import dev.manycore.numa.Topology;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -301,20 +301,7 @@ public final class NameServiceClient {
     }
 
     private Address nearest(ServerContext ctx, Set<Address> tried) {
-        Topology t = ctx.topology();
-        Address best = null;
-        int bestHops = Integer.MAX_VALUE;
-        for (Address a : fleet.members()) {
-            if (tried.contains(a)) {
-                continue;
-            }
-            int hops = t.distance(ctx.cluster(), t.clusterOf(a.core()));
-            if (hops < bestHops) {
-                best = a;
-                bestHops = hops;
-            }
-        }
-        return best;
+        return Nearest.among(ctx.topology(), ctx.cluster(), fleet.members(), tried::contains);
     }
 
     @Override

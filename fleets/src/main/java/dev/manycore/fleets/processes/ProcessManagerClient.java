@@ -1,5 +1,6 @@
 package dev.manycore.fleets.processes;
 
+import dev.manycore.fleets.internal.Nearest;
 import dev.manycore.fleets.Client;
 import dev.manycore.fleets.Fleet;
 import dev.manycore.fleets.RemoteFailureException;
@@ -230,15 +231,7 @@ public final class ProcessManagerClient {
     }
 
     private Address nearestMember() {
-        Address best = null;
-        int bestHops = Integer.MAX_VALUE;
-        for (Address a : fleet.members()) {
-            int hops = topology.distance(topology.clusterOf(client.core()), topology.clusterOf(a.core()));
-            if (hops < bestHops) {
-                best = a;
-                bestHops = hops;
-            }
-        }
+        Address best = Nearest.among(topology, topology.clusterOf(client.core()), fleet.members());
         if (best == null) {
             throw new IllegalStateException("the process manager fleet has no member");
         }

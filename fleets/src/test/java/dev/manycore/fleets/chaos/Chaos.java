@@ -1,5 +1,6 @@
 package dev.manycore.fleets.chaos;
 
+import dev.manycore.fleets.internal.Nearest;
 import dev.manycore.messaging.Address;
 import dev.manycore.numa.ClusterId;
 import dev.manycore.numa.Topology;
@@ -100,19 +101,10 @@ final class Chaos {
      * @param topology the machine
      * @param from     the requester's cluster
      * @param members  the fleet's members
-     * @return the member with the fewest hops from {@code from} (the first on ties), null if none
+     * @return the member with the fewest hops from {@code from} (the lowest address on ties), null if none
      */
     static Address nearestMember(Topology topology, ClusterId from, List<Address> members) {
-        Address best = null;
-        int bestHops = Integer.MAX_VALUE;
-        for (Address a : members) {
-            int hops = topology.distance(from, topology.clusterOf(a.core()));
-            if (hops < bestHops) {
-                best = a;
-                bestHops = hops;
-            }
-        }
-        return best;
+        return Nearest.among(topology, from, members);
     }
 
     static void check(boolean condition, Supplier<String> message) {

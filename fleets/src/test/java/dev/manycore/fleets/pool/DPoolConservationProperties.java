@@ -1,5 +1,6 @@
 package dev.manycore.fleets.pool;
 
+import dev.manycore.fleets.internal.Nearest;
 import dev.manycore.fleets.CallTimeoutException;
 import dev.manycore.fleets.Client;
 import dev.manycore.fleets.RemoteFailureException;
@@ -220,16 +221,7 @@ class DPoolConservationProperties {
 
     /** The member a departed member forwards to (FleetMember: fewest hops, then lowest address). */
     private static Address nearestOther(PoolHarness h, Address member, List<Address> members) {
-        Address best = null;
-        int bestHops = Integer.MAX_VALUE;
-        for (Address a : members) {
-            int hops = h.topology.distance(h.topology.clusterOf(member.core()), h.topology.clusterOf(a.core()));
-            if (!a.equals(member) && hops < bestHops) {
-                best = a;
-                bestHops = hops;
-            }
-        }
-        return best;
+        return Nearest.among(h.topology, h.topology.clusterOf(member.core()), members, member::equals);
     }
 
     private static void awaitOps(AtomicInteger ops, int target) throws InterruptedException {

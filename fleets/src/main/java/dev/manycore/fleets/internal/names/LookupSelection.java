@@ -1,5 +1,6 @@
 package dev.manycore.fleets.internal.names;
 
+import dev.manycore.fleets.internal.Nearest;
 import dev.manycore.fleets.names.LookupPolicy;
 import dev.manycore.fleets.names.NameEntry;
 import dev.manycore.messaging.Address;
@@ -63,16 +64,7 @@ final class LookupSelection {
     }
 
     private Address nearest(List<Address> all, ClusterId requester) {
-        Address best = null;
-        int bestHops = Integer.MAX_VALUE;
-        for (Address a : all) {
-            int hops = hops(requester, a);
-            if (hops < bestHops || (hops == bestHops && a.compareTo(best) < 0)) {
-                best = a;
-                bestHops = hops;
-            }
-        }
-        return best;
+        return Nearest.among(topology, requester, all);
     }
 
     private int hops(ClusterId from, Address to) {

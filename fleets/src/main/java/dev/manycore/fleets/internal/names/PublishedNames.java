@@ -1,10 +1,10 @@
 package dev.manycore.fleets.internal.names;
 
+import dev.manycore.fleets.internal.Nearest;
 import dev.manycore.messaging.Address;
 import dev.manycore.messaging.Name;
 import dev.manycore.messaging.NameBinding;
 import dev.manycore.messaging.NameResolver;
-import dev.manycore.numa.ClusterId;
 import dev.manycore.numa.Topology;
 
 import java.util.List;
@@ -49,16 +49,7 @@ public final class PublishedNames implements NameResolver {
         if (p == null || p.mappings.isEmpty()) {
             return Optional.empty();
         }
-        ClusterId from = topology.clusterOf(requester.core());
-        Address best = null;
-        int bestHops = Integer.MAX_VALUE;
-        for (Address a : p.mappings) {
-            int hops = topology.distance(from, topology.clusterOf(a.core()));
-            if (hops < bestHops || (hops == bestHops && a.compareTo(best) < 0)) {
-                best = a;
-                bestHops = hops;
-            }
-        }
+        Address best = Nearest.among(topology, topology.clusterOf(requester.core()), p.mappings);
         return Optional.of(new NameBinding(name, best, p.version));
     }
 

@@ -1,5 +1,6 @@
 package dev.manycore.fleets.internal.pages;
 
+import dev.manycore.fleets.internal.Nearest;
 import dev.manycore.messaging.Address;
 import dev.manycore.fleets.MembershipView;
 import dev.manycore.numa.ClusterId;
@@ -172,16 +173,7 @@ public final class BankGroups {
      * @return the member of the view nearest to the cluster (ties: the lowest address), or null
      */
     public Address nearest(MembershipView view, ClusterId cluster) {
-        Address best = null;
-        int bestHops = Integer.MAX_VALUE;
-        for (Address a : view.members()) {
-            int hops = topology.distance(cluster, topology.clusterOf(a.core()));
-            if (hops < bestHops) {
-                best = a;
-                bestHops = hops;
-            }
-        }
-        return best;
+        return Nearest.among(topology, cluster, view.members());
     }
 
     /**

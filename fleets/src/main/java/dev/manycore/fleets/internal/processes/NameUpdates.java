@@ -1,5 +1,6 @@
 package dev.manycore.fleets.internal.processes;
 
+import dev.manycore.fleets.internal.Nearest;
 import dev.manycore.fleets.CallTimeoutException;
 import dev.manycore.fleets.Fleet;
 import dev.manycore.fleets.RemoteFailureException;
@@ -11,7 +12,6 @@ import dev.manycore.fleets.names.NameConflictException;
 import dev.manycore.fleets.names.NameServiceException;
 import dev.manycore.fleets.names.NameServiceTimeoutException;
 import dev.manycore.messaging.Address;
-import dev.manycore.numa.Topology;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -88,19 +88,6 @@ final class NameUpdates {
     }
 
     private Address nearest(ServerContext ctx, Set<Address> tried) {
-        Topology t = ctx.topology();
-        Address best = null;
-        int bestHops = Integer.MAX_VALUE;
-        for (Address a : names.members()) {
-            if (tried.contains(a)) {
-                continue;
-            }
-            int hops = t.distance(ctx.cluster(), t.clusterOf(a.core()));
-            if (hops < bestHops) {
-                best = a;
-                bestHops = hops;
-            }
-        }
-        return best;
+        return Nearest.among(ctx.topology(), ctx.cluster(), names.members(), tried::contains);
     }
 }

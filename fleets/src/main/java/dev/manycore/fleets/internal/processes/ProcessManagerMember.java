@@ -1,5 +1,6 @@
 package dev.manycore.fleets.internal.processes;
 
+import dev.manycore.fleets.internal.Nearest;
 import dev.manycore.dqdt.Dqdt;
 import dev.manycore.fleets.Caller;
 import dev.manycore.fleets.Fleet;
@@ -432,16 +433,7 @@ public final class ProcessManagerMember implements FleetServer {
     }
 
     private Address nearestMember() {
-        Address best = null;
-        int bestHops = Integer.MAX_VALUE;
-        for (Address a : ctx.view().members()) {
-            int hops = topology.distance(ctx.cluster(), topology.clusterOf(a.core()));
-            if (!a.equals(ctx.address()) && hops < bestHops) {
-                best = a;
-                bestHops = hops;
-            }
-        }
-        return best;
+        return Nearest.among(topology, ctx.cluster(), ctx.view().members(), ctx.address()::equals);
     }
 
     @Override
