@@ -802,26 +802,9 @@ public final class Simulation {
             return 0;
         }
         if (a.state == SimAgentContext.LIVE) {
-            current = a;
-            a.local = Math.max(a.local, now);
-            try {
-                a.agent.onClose();
-            } catch (RuntimeException e) {
-                LOG.error("agent {} at {} failed in onClose", a.agent.roleName(), a.address, e);
-            } finally {
-                current = null;
-            }
+            close(a);
         }
-        a.state = SimAgentContext.CLOSED;
-        setBusy(a, false);
-        int discarded = a.queueSize;
-        while (a.queueSize > 0) {
-            messages.free(a.dequeue());
-        }
-        queued -= discarded;
-        a.reserved = 0;
-        runs.remove(a.index);
-        a.wakeAt = Long.MAX_VALUE;
+        int discarded = stop(a, SimAgentContext.CLOSED);
         traceHash = TraceHash.mix(TraceHash.mix(traceHash, now), 3L << 40 | a.index);
         return discarded;
     }
@@ -840,18 +823,42 @@ public final class Simulation {
         if (a.state >= SimAgentContext.CRASHED) {
             return;
         }
-        a.state = SimAgentContext.CRASHED;
+        int lost = stop(a, SimAgentContext.CRASHED);
+        lose(a, lost);
+        LOG.debug("agent {} crashed at {} ns, {} queued messages lost", a.address, now, lost);
+    }
+
+    /**
+     * Takes an agent out of the run: the new state, no longer busy or scheduled, its queued
+     * messages freed.
+     *
+     * @return the number of queued messages freed
+     */
+    private int stop(SimAgentContext a, int state) {
+        a.state = state;
         setBusy(a, false);
-        int lost = a.queueSize;
+        int discarded = a.queueSize;
         while (a.queueSize > 0) {
             messages.free(a.dequeue());
         }
-        queued -= lost;
+        queued -= discarded;
         a.reserved = 0;
-        lose(a, lost);
         runs.remove(a.index);
         a.wakeAt = Long.MAX_VALUE;
-        LOG.debug("agent {} crashed at {} ns, {} queued messages lost", a.address, now, lost);
+        return discarded;
+    }
+
+    /** Calls a live agent's onClose at the current time, inside its cycle; a failure is logged. */
+    private void close(SimAgentContext a) {
+        current = a;
+        a.local = Math.max(a.local, now);
+        try {
+            a.agent.onClose();
+        } catch (RuntimeException e) {
+            LOG.error("agent {} at {} failed in onClose", a.agent.roleName(), a.address, e);
+        } finally {
+            current = null;
+        }
     }
 
     private void lose(SimAgentContext a, long n) {
@@ -932,15 +939,7 @@ public final class Simulation {
         for (int i = 0; i < agentCount; i++) {
             SimAgentContext a = agents[i];
             if (a.state == SimAgentContext.LIVE) {
-                current = a;
-                a.local = Math.max(a.local, now);
-                try {
-                    a.agent.onClose();
-                } catch (RuntimeException e) {
-                    LOG.error("agent {} at {} failed in onClose", a.agent.roleName(), a.address, e);
-                } finally {
-                    current = null;
-                }
+                close(a);
             }
         }
         while (!runs.isEmpty()) {
