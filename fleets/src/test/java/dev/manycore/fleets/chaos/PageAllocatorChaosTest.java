@@ -297,24 +297,13 @@ class PageAllocatorChaosTest {
             return Chaos.nearestMember(topology, cluster, pages.fleet().view().members());
         }
 
-        /**
-         * The errors the page allocator documents: out of pages, bad frees, no answer in time; and
-         * one it does not document but that reaches the caller and changes nothing (the pooled
-         * pages go back to the pool), accepted here and reported: with the dPool policy, before a
-         * member's crash is detected, an order-0 allocation whose pooled pages lie in the crashed
-         * member's clusters fails with an IllegalStateException naming the undelivered Lend
-         * (PageMember.lendAndAnswer), where the client would expect a retry or an
-         * OutOfPagesException.
-         */
+        /** The errors the page allocator documents: out of pages, bad frees, no answer in time. */
         private static boolean documented(Throwable failure) {
             Throwable t = Outcomes.cause(failure);
             if (t instanceof PageAllocatorException || Outcomes.isTimeout(t)) {
                 return true;
             }
-            return t instanceof RemoteFailureException r && (r.remoteType().startsWith("dev.manycore.fleets.pages.")
-                    || r.remoteType().equals(IllegalStateException.class.getName())
-                    && r.remoteMessage().matches("1 parts of a batch of 1 failed: \\[request Lend to \\S+ was not"
-                    + " delivered: CLOSED\\]"));
+            return t instanceof RemoteFailureException r && r.remoteType().startsWith("dev.manycore.fleets.pages.");
         }
 
         private void checkQuiescent(Dqdt dqdt, List<Ledger> ledgers) {

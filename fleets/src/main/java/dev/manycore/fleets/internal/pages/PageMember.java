@@ -6,6 +6,7 @@ import dev.manycore.fleets.FleetContext;
 import dev.manycore.fleets.FleetServer;
 import dev.manycore.fleets.Handlers;
 import dev.manycore.fleets.MembershipView;
+import dev.manycore.fleets.UndeliverableException;
 import dev.manycore.fleets.internal.pages.PageRequests.Allocate;
 import dev.manycore.fleets.internal.pages.PageRequests.AllocateBatch;
 import dev.manycore.fleets.internal.pages.PageRequests.Allocation;
@@ -378,7 +379,7 @@ public final class PageMember implements FleetServer {
         List<PageRun> got = new ArrayList<>(want);
         takeLocal(got, want);
         if (!got.isEmpty()) {
-            return lendAndAnswer(request, got);
+            return lendAndAnswer(request, caller, got);
         }
         return pool.take().handle((run, failure) -> {
             if (failure != null) {
@@ -388,7 +389,7 @@ public final class PageMember implements FleetServer {
             List<PageRun> taken = new ArrayList<>(want);
             taken.add(run);
             takeLocal(taken, want);
-            return lendAndAnswer(request, taken);
+            return lendAndAnswer(request, caller, taken);
         }).thenCompose(result -> result instanceof CompletionStage<?> stage
                 ? stage.thenApply(v -> (Object) v) : CompletableFuture.completedFuture(result));
     }
@@ -403,46 +404,85 @@ public final class PageMember implements FleetServer {
         }
     }
 
-    /** Records pooled pages as lent to the owner (in their clusters' slots), then answers with them. */
-    private CompletionStage<Object> lendAndAnswer(Allocation request, List<PageRun> runs) {
-        CompletableFuture<Object> done = new CompletableFuture<>();
-        Object lent = lend(new Lend(runs, request.owner(), 0), null);
-        CompletionStage<?> stage = lent instanceof CompletionStage<?> st ? st : CompletableFuture.completedFuture(lent);
-        stage.whenComplete((v, failure) -> {
-            if (failure != null) {
-                // not recorded as lent: the pages are still the pool's, put them back
-                ctx.logger().warn("pages: lending {} pooled pages to owner {} failed: {}", runs.size(), request.owner(),
-                        failure.toString());
-                pool.putAll(runs);
-                done.completeExceptionally(failure);
-            } else {
-                Object mine = request instanceof Allocate ? runs.getFirst() : new Granted(runs);
-                Object won;
-                try {
-                    won = decide(admit(request.key()), request.key(), mine);
-                } catch (RuntimeException e) {
-                    won = e;
-                }
-                if (won != mine) {
-                    // another attempt of this request decided first (or the client stopped waiting): give ours back
-                    Object back = freeBatch(new FreeBatch(runs, request.owner(), 0), null);
-                    if (back instanceof CompletionStage<?> st) {
-                        st.whenComplete((ok, e) -> {
-                            if (e != null) {
-                                ctx.logger().warn("pages: giving back {} pooled pages of a duplicate allocation failed:"
-                                        + " {}", runs.size(), e.toString());
-                            }
-                        });
-                    }
-                }
-                if (won instanceof RuntimeException e) {
-                    done.completeExceptionally(e);
+    /**
+     * Records pooled pages as lent to the owner (in their clusters' slots), then answers with them.
+     * The pages are lent one cluster at a time, so each group is lent entirely or not at all: a
+     * group whose slot holder could not be reached (it crashed or is cut off, and the view has not
+     * yet changed) is certainly not lent, goes back to the pool, and the request is answered with
+     * the groups that were lent; when none was, the buddy banks serve it, as when the pool is empty.
+     * Any other failure (a lend that timed out) leaves the outcome unknown and is answered as an
+     * error; the slots' lent tables refuse to lend a page twice, so nothing is ever handed out twice.
+     */
+    private CompletionStage<Object> lendAndAnswer(Allocation request, Caller caller, List<PageRun> runs) {
+        Map<ClusterId, List<PageRun>> byCluster = new LinkedHashMap<>();
+        for (PageRun run : runs) {
+            byCluster.computeIfAbsent(run.cluster(), c -> new ArrayList<>()).add(run);
+        }
+        List<List<PageRun>> groups = List.copyOf(byCluster.values());
+        List<CompletableFuture<?>> lends = new ArrayList<>(groups.size());
+        for (List<PageRun> group : groups) {
+            lends.add(stageOf(lend(new Lend(List.copyOf(group), request.owner(), 0), null)));
+        }
+        return CompletableFuture.allOf(lends.toArray(CompletableFuture[]::new)).<CompletionStage<Object>>handle((v, ignored) -> {
+            List<PageRun> lent = new ArrayList<>(runs.size());
+            List<PageRun> unreached = new ArrayList<>();
+            Throwable unknown = null;
+            for (int i = 0; i < groups.size(); i++) {
+                CompletableFuture<?> f = lends.get(i);
+                if (!f.isCompletedExceptionally()) {
+                    lent.addAll(groups.get(i));
+                } else if (f.exceptionNow() instanceof UndeliverableException) {
+                    unreached.addAll(groups.get(i));
                 } else {
-                    done.complete(won);
+                    unreached.addAll(groups.get(i));
+                    unknown = f.exceptionNow();
                 }
             }
-        });
-        return done;
+            if (!unreached.isEmpty()) {
+                ctx.logger().debug("pages: {} pooled pages could not be lent to owner {} and went back to the pool",
+                        unreached.size(), request.owner());
+                pool.putAll(unreached);
+            }
+            if (!lent.isEmpty()) {
+                return answerLent(request, lent);
+            }
+            if (unknown != null) {
+                ctx.logger().warn("pages: lending {} pooled pages to owner {} failed: {}", runs.size(), request.owner(),
+                        unknown.toString());
+                return CompletableFuture.failedFuture(unknown);
+            }
+            return stageOf(fromBanks(request, caller));
+        }).thenCompose(stage -> stage);
+    }
+
+    private static CompletableFuture<Object> stageOf(Object result) {
+        return result instanceof CompletionStage<?> s ? s.toCompletableFuture().thenApply(v -> (Object) v)
+                : CompletableFuture.completedFuture(result);
+    }
+
+    /** Answers an allocation with pooled pages now lent to its owner, unless another attempt decided first. */
+    private CompletionStage<Object> answerLent(Allocation request, List<PageRun> runs) {
+        Object mine = request instanceof Allocate ? runs.getFirst() : new Granted(runs);
+        Object won;
+        try {
+            won = decide(admit(request.key()), request.key(), mine);
+        } catch (RuntimeException e) {
+            won = e;
+        }
+        if (won != mine) {
+            // another attempt of this request decided first (or the client stopped waiting): give ours back
+            Object back = freeBatch(new FreeBatch(runs, request.owner(), 0), null);
+            if (back instanceof CompletionStage<?> st) {
+                st.whenComplete((ok, e) -> {
+                    if (e != null) {
+                        ctx.logger().warn("pages: giving back {} pooled pages of a duplicate allocation failed: {}",
+                                runs.size(), e.toString());
+                    }
+                });
+            }
+        }
+        return won instanceof RuntimeException e ? CompletableFuture.failedFuture(e)
+                : CompletableFuture.completedFuture(won);
     }
 
     private Object lend(Lend request, Caller caller) {
@@ -859,12 +899,20 @@ public final class PageMember implements FleetServer {
         return all.handle((v, e) -> {
             int total = here;
             List<String> errors = new ArrayList<>(failures);
+            boolean allUndelivered = failures.isEmpty();
             for (CompletableFuture<Freed> p : parts) {
                 if (p.isCompletedExceptionally()) {
-                    errors.add(String.valueOf(p.exceptionNow().getMessage()));
+                    Throwable cause = p.exceptionNow();
+                    allUndelivered &= cause instanceof UndeliverableException;
+                    errors.add(String.valueOf(cause.getMessage()));
                 } else {
                     total += p.join().pages();
                 }
+            }
+            if (!errors.isEmpty() && total == 0 && allUndelivered) {
+                // nothing was done anywhere: say so with the type callers can act on (try elsewhere)
+                throw new UndeliverableException("no part of a batch of " + items.size() + " was delivered: "
+                        + errors);
             }
             if (!errors.isEmpty()) {
                 throw new IllegalStateException(errors.size() + " parts of a batch of " + items.size() + " failed: "
