@@ -12,7 +12,9 @@ import dev.manycore.fleets.processes.ProcessManager;
 import dev.manycore.fleets.processes.UserPlacement;
 import dev.manycore.kernel.internal.AllocatorPages;
 import dev.manycore.kernel.internal.KernelRuntime;
+import dev.manycore.messaging.Engine;
 import dev.manycore.messaging.NameResolver;
+import dev.manycore.messaging.SimulatedEngine;
 import dev.manycore.messaging.ThreadedEngine;
 import dev.manycore.numa.ClusterId;
 import dev.manycore.numa.CoreId;
@@ -27,9 +29,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Configures and boots a {@link Kernel}: a topology, the threaded engine, and three fleets on
@@ -57,6 +58,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class KernelBuilder {
 
+    /** The shortest time the boot waits for each fleet. */
+    private static final Duration BOOT_LIMIT = Duration.ofSeconds(30);
+
     private Topology topology;
     private int workers = 2;
     private CostModel costModel;
@@ -73,6 +77,7 @@ public final class KernelBuilder {
     private Duration callTimeout = Duration.ofSeconds(30);
     private Duration exitGrace = Duration.ofSeconds(10);
     private long seed = 42;
+    private KernelEngine engineChoice = Engines.threaded();
 
     private KernelBuilder() {
     }
@@ -97,6 +102,15 @@ public final class KernelBuilder {
      */
     public KernelBuilder workers(int workers) {
         this.workers = workers;
+        return this;
+    }
+
+    /**
+     * @param engine the engine: {@link Engines#threaded()} (default) or {@link Engines#simulated(long)}
+     * @return this builder
+     */
+    public KernelBuilder engine(KernelEngine engine) {
+        this.engineChoice = engine;
         return this;
     }
 
@@ -241,11 +255,8 @@ public final class KernelBuilder {
         validate();
         int pageMembers = ceilDiv(topology.clusterCount(), pageClustersPerMember);
         NameResolver resolver = NameService.newResolver(topology);
-        ThreadedEngine.Builder eb = ThreadedEngine.builder(topology).workers(workers).nameResolver(resolver);
-        if (costModel != null) {
-            eb.costModel(costModel);
-        }
-        ThreadedEngine engine = eb.build();
+        Engine engine = newEngine(resolver);
+        Duration bootLimit = callTimeout.compareTo(BOOT_LIMIT) > 0 ? callTimeout : BOOT_LIMIT;
         PageAllocator allocator = null;
         try {
             engine.start();
@@ -253,7 +264,7 @@ public final class KernelBuilder {
             Set<CoreId> used = new HashSet<>();
             List<CoreId> nameCores = spread(nameServers, used, 0);
             NameService names = NameService.builder(engine).publishTo(resolver).cores(nameCores).seed(seed).start();
-            await(names.fleet(), nameServers, "name service");
+            awaitView(engine, names.fleet(), nameServers, "name service", bootLimit);
             allocator = PageAllocator.builder(engine, dqdt).clustersPerMember(pageClustersPerMember).policy(pagePolicy)
                     .clientCache(pageClientCache).nameService(names).seed(seed).requestTimeout(callTimeout).start();
             List<CoreId> pageCores = allocator.memberCores();
@@ -264,15 +275,8 @@ public final class KernelBuilder {
                 }
             }
             used.addAll(pageCores);
-            await(allocator.fleet(), pageMembers, "page allocator");
-            try {
-                allocator.ready().get(Math.max(30, callTimeout.toSeconds()), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("page allocator did not become ready: interrupted", e);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("page allocator did not become ready: " + e, e);
-            }
+            awaitView(engine, allocator.fleet(), pageMembers, "page allocator", bootLimit);
+            awaitBoot(engine, allocator.ready(), "page allocator did not become ready", bootLimit);
             List<CoreId> pmCores = spread(processManagers, used, 1);
             Set<CoreId> reserved = new LinkedHashSet<>(nameCores);
             reserved.addAll(pageCores);
@@ -280,7 +284,7 @@ public final class KernelBuilder {
                     .maxProcesses(maxProcesses).pidPool(DPoolConfig.of(pidPoolScheme)).placement(placement)
                     .timeout(callTimeout).seed(seed)
                     .start();
-            await(pm.fleet(), processManagers, "process manager");
+            awaitView(engine, pm.fleet(), processManagers, "process manager", bootLimit);
             Map<String, List<CoreId>> layout = new LinkedHashMap<>();
             layout.put("names", nameCores);
             layout.put("pages", pageCores);
@@ -306,6 +310,7 @@ public final class KernelBuilder {
         if (topology == null) {
             throw new IllegalArgumentException("topology is not set: call topology(Topology) before start()");
         }
+        check(engineChoice != null, "engine is null: give Engines.threaded() or Engines.simulated(seed)");
         check(workers >= 1, "workers = " + workers + ": the engine needs at least 1 host thread");
         check(costModel == null || costModel.topology().equals(topology), "costModel is for topology '"
                 + (costModel == null ? "" : costModel.topology().name()) + "', not '" + topology.name()
@@ -376,14 +381,39 @@ public final class KernelBuilder {
         return out;
     }
 
-    private void await(Fleet fleet, int size, String what) {
+    private Engine newEngine(NameResolver resolver) {
+        if (engineChoice instanceof KernelEngine.Simulated s) {
+            SimulatedEngine.Builder b = SimulatedEngine.builder(topology).seed(s.seed()).nameResolver(resolver)
+                    .programHandOffTimeoutMillis(s.handOffTimeout().toMillis());
+            if (costModel != null) {
+                b.costModel(costModel);
+            }
+            return b.build();
+        }
+        ThreadedEngine.Builder eb = ThreadedEngine.builder(topology).workers(workers).nameResolver(resolver);
+        if (costModel != null) {
+            eb.costModel(costModel);
+        }
+        return eb.build();
+    }
+
+    private static void awaitView(Engine engine, Fleet fleet, int size, String what, Duration limit) {
+        awaitBoot(engine, fleet.whenView(v -> v.size() == size), what + " fleet did not install a view of " + size
+                + " members", limit);
+    }
+
+    /** Waits for a boot step in the engine's time (virtual time on the simulated engine). */
+    private static void awaitBoot(Engine engine, CompletableFuture<?> step, String failure, Duration limit) {
         try {
-            fleet.whenView(v -> v.size() == size).get(Math.max(30, callTimeout.toSeconds()), TimeUnit.SECONDS);
+            if (!engine.await(step, limit.toNanos())) {
+                throw new IllegalStateException(failure + " within " + limit);
+            }
+            step.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(what + " did not come up: interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(what + " fleet did not install a view of " + size + " members: " + e, e);
+            throw new IllegalStateException(failure + ": interrupted", e);
+        } catch (CompletionException e) {
+            throw new IllegalStateException(failure + ": " + e.getCause(), e.getCause());
         }
     }
 }

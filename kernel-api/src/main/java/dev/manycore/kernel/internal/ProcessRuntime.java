@@ -23,12 +23,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -67,6 +66,7 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
     volatile boolean killed;
     volatile boolean exiting;
     private volatile Integer exitCode;
+    private volatile String abandonReason;
 
     ProcessRuntime(KernelRuntime kernel, ProcessRef ref, ProcessSpec spec, CoreId core) {
         this.kernel = kernel;
@@ -95,13 +95,15 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
 
     @Override
     public int waitFor(Duration timeout) throws TimeoutException, InterruptedException {
-        try {
-            return exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS).code();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("process " + pid() + " ended without a status: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
+        Objects.requireNonNull(timeout, "timeout is null");
+        if (!kernel.await(exit, timeout)) {
             throw new TimeoutException("process " + pid() + " (" + name() + ") did not end within " + timeout);
         }
+        String reason = abandonReason;
+        if (reason != null) {
+            throw new IllegalStateException(reason);
+        }
+        return exit.join().code();
     }
 
     @Override
@@ -224,8 +226,25 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
     // ---------------------------------------------------------------- threads and exit
 
     void startMain() {
-        main.thread = Thread.ofVirtual().name(spec.name() + "-" + pid() + "/0").unstarted(this::runMain);
-        main.thread.start();
+        kernel.start(main, this::runMain);
+    }
+
+    /**
+     * A thread was stopped by the simulated engine for blocking outside its syscalls: the process
+     * exits (code 1) and {@link #waitFor} reports the reason. The first reason is kept.
+     *
+     * @param reason what happened, for the waiter
+     */
+    void abandon(String reason) {
+        if (abandonReason == null) {
+            abandonReason = reason;
+        }
+        requestExit(1);
+    }
+
+    /** Ends the process after its main thread was stopped (on a fresh program, see {@link #abandon}). */
+    void finishAbandoned() {
+        finish(1);
     }
 
     private void runMain() {
@@ -242,6 +261,9 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
                 LOG.warn("process {} ({}) failed: {}", pid(), name(), t.toString());
                 code = 1;
             }
+        }
+        if (main.abandoned) {
+            return; // the simulated engine stopped this thread; another program ended the process
         }
         Integer requested = exitCode;
         finish(requested != null ? requested : code);
@@ -335,10 +357,11 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
 
     /** Joins a thread within the exit grace, ignoring interrupts (a kill may arrive meanwhile). */
     private boolean joinQuietly(ThreadRuntime t) {
-        long deadline = System.nanoTime() + kernel.exitGrace().toNanos();
+        dev.manycore.messaging.Clock clock = kernel.engine().clock();
+        long deadline = clock.nanos() + kernel.exitGrace().toNanos();
         while (true) {
             try {
-                return t.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                return t.join(Duration.ofNanos(Math.max(0, deadline - clock.nanos())));
             } catch (InterruptedException e) {
                 LOG.debug("process {}: interrupted while joining thread {}", pid(), t.tid);
             }

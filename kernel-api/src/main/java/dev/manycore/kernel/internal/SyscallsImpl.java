@@ -240,15 +240,56 @@ final class SyscallsImpl implements Syscalls {
         Objects.requireNonNull(timeout, "timeout is null");
         CoreServices s = enter();
         MailboxRef box = requested == null ? process().mailbox : process().current(requested);
-        long start = System.nanoTime();
+        long start = now();
         try {
             Optional<Letter> letter = kernel().mailboxes().receive(s.client(), box, timeout);
-            kernel().latencies().record(Latencies.MAILBOXES, System.nanoTime() - start);
+            kernel().latencies().record(Latencies.MAILBOXES, now() - start);
             return letter;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             safePoint();
             return Optional.empty();
+        }
+    }
+
+    @Override
+    public long now() {
+        return kernel().engine().clock().nanos();
+    }
+
+    @Override
+    public void sleep(Duration duration) {
+        Objects.requireNonNull(duration, "duration is null");
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("sleep of " + duration + " is negative");
+        }
+        safePoint();
+        try {
+            kernel().await(new java.util.concurrent.CompletableFuture<Void>(), duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            safePoint();
+        }
+    }
+
+    @Override
+    public void compute(Duration work) {
+        Objects.requireNonNull(work, "work is null");
+        if (work.isNegative()) {
+            throw new IllegalArgumentException("compute of " + work + " is negative");
+        }
+        safePoint();
+        dev.manycore.messaging.ProgramContext program = self.programContext;
+        if (program == null || work.isZero()) {
+            return;
+        }
+        // the core is busy for the work; the thread resumes when its core is free again
+        program.compute(KernelRuntime.nanos(work));
+        try {
+            kernel().await(new java.util.concurrent.CompletableFuture<Void>(), Duration.ofNanos(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            safePoint();
         }
     }
 
