@@ -269,9 +269,9 @@ public final class SimulatedEngine implements Engine {
      *   <li>a thread outside every run (the thread that drives the simulation: a test, the thread
      *       that boots a kernel): it drives the simulation ({@link #runUntilDone}) until the future is
      *       done or the timeout passes, at most {@value #DRIVER_WAIT_LIMIT_SECONDS} s of virtual time
-     *       when it has no limit of its own; it fails with an {@link IllegalStateException} rather
-     *       than hang when the events run out with the future pending (nothing can complete it) or
-     *       that limit passes;</li>
+     *       when it has no limit of its own; such a wait fails with an {@link IllegalStateException}
+     *       rather than hang when the events run out with the future pending (nothing can complete
+     *       it) or that limit passes (a wait with a limit of its own returns false at its end);</li>
      *   <li>the engine's thread inside a run (an agent's duty cycle, a scripted action): refused with
      *       an {@link IllegalStateException}, because the future could only complete when the run
      *       goes on, which needs this very thread; chain a continuation instead.</li>
@@ -308,7 +308,7 @@ public final class SimulatedEngine implements Engine {
             if (runUntilDone(future, end)) {
                 return true;
             }
-            if (sim.counters()[11] == 0) {
+            if (limit < timeoutNanos && sim.counters()[11] == 0) {
                 throw new IllegalStateException("the simulation ran out of events at " + sim.now() + " ns with the"
                         + " awaited future still pending: no agent is left to complete it (was the service it waits"
                         + " for started, or did it crash?)");

@@ -336,7 +336,9 @@ public final class ProgramAgent implements Agent, ProgramContext {
         awaited = future;
         future.whenComplete((v, e) -> {
             if (awaited == future) {
-                ctx.wakeAt(ctx.sim.now());
+                // resume at the completer's own clock: an agent (or program) completes it in its cycle
+                SimAgentContext by = ctx.sim.scheduler.current();
+                ctx.wakeAt(by != null ? by.local : ctx.sim.now());
             }
         });
         try {
