@@ -33,9 +33,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Configures and boots a {@link Kernel}: a topology, the threaded engine, and three fleets on
- * dedicated cores (fos paper 3.1, space sharing): the name service, the page allocator and the
- * process manager. User threads never run on a fleet core.
+ * Configures and boots a {@link Kernel}: a topology, an engine, and three fleets on dedicated cores
+ * (fos paper 3.1, space sharing): the name service, the page allocator and the process manager.
+ * User threads never run on a fleet core.
  *
  * <pre>{@code
  * try (Kernel kernel = KernelBuilder.create().topology(Topology.tsar(4, 4)).start()) {
@@ -48,11 +48,51 @@ import java.util.concurrent.CompletionException;
  * <p>Setters only record; {@link #start()} checks every setting and fails with an
  * {@link IllegalArgumentException} whose message names the setting and the rule.
  *
- * <p><b>Engine.</b> Only the threaded engine is offered. The simulated engine runs agents on one
- * host thread in virtual time, while user programs are ordinary blocking Java code on virtual
- * threads: their compute time is invisible to virtual time and their blocking calls would have to
- * be woven into the event queue deterministically, which needs a cooperative user-thread scheduler
- * the kernel does not have yet. Fleet code itself runs on both engines.
+ * <h2>Engines</h2>
+ * {@link #engine(KernelEngine)} chooses where the same fleets and user programs run:
+ * <ul>
+ *   <li>{@link Engines#threaded()} (the default): fleets on {@link #workers(int) host threads}, user
+ *       threads on virtual threads, time from the host's clock, real concurrency.</li>
+ *   <li>{@link Engines#simulated(long)}: deterministic virtual time on the thread that calls the
+ *       kernel. The same seeds, settings and programs give the same run, to the last latency figure
+ *       and trace hash of {@link Kernel#report()}.
+ * <pre>{@code
+ * try (Kernel kernel = KernelBuilder.create().topology(Topology.tsar(16, 16))
+ *         .engine(Engines.simulated(7)).start()) {
+ *     UserProcess p = kernel.spawn(ProcessSpec.of("worker", ctx -> {
+ *         Pages pages = ctx.syscalls().allocPages(8);       // messages to the page fleet, in virtual time
+ *         ctx.syscalls().compute(Duration.ofMillis(2));     // declared work: its core is busy 2 ms
+ *         ctx.syscalls().freePages(pages);
+ *     }));
+ *     p.waitFor(Duration.ofSeconds(1));                     // runs the simulation until p ends
+ *     System.out.println(kernel.report());                  // virtual time, trace hash, latencies
+ * }
+ * }</pre>
+ *   </li>
+ * </ul>
+ * <b>How user programs run in virtual time.</b> Each user thread is a program of the simulated
+ * engine on its core: it runs only while the engine waits for it, one thread at a time, and every
+ * syscall hands control back to the engine until the fleets' reply arrives (in virtual time), so
+ * blocking code such as {@code allocPages}, {@code receive}, {@code join} or {@code waitFor} runs
+ * unchanged. Host computation between syscalls takes no virtual time: declare it with
+ * {@link Syscalls#compute}; wait with {@link Syscalls#sleep}, read time with {@link Syscalls#now}.
+ * The thread that calls the kernel from outside ({@code start}, {@code spawn}, {@code waitFor},
+ * {@code kill}, {@code report}, {@code close}) drives the simulation while it waits, so timeouts
+ * such as {@code waitFor(Duration)} are virtual time too. What is refused, and why:
+ * <ul>
+ *   <li>a user thread that blocks outside its syscalls ({@link Thread#sleep}, a lock or latch
+ *       shared with other threads, I/O, a future of its own): the engine cannot see such a wait, so
+ *       it would stop virtual time. After the {@link KernelEngine.Simulated#withHandOffTimeout
+ *       hand-off timeout} of host time (10 s by default) the thread is stopped, its process ends
+ *       and gives everything back, and {@link UserProcess#waitFor} throws an
+ *       {@link IllegalStateException} that says so;</li>
+ *   <li>coordination between the embedding program and user threads through anything but the
+ *       kernel (a latch the test thread waits on): the simulation runs only inside kernel calls, so
+ *       such a wait would never end; coordinate with letters, {@code waitFor} and joins;</li>
+ *   <li>calling the kernel from threads other than the one that drives it and the user threads:
+ *       calls are serialised, but what they interleave with is then up to the host scheduler, so
+ *       the run is no longer a function of its seed.</li>
+ * </ul>
  *
  * <p>Not thread-safe; use one builder from one thread.
  */

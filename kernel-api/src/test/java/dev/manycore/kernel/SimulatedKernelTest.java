@@ -157,4 +157,22 @@ class SimulatedKernelTest {
             foreign.unlock();
         }
     }
+
+    /** The example of KernelBuilder's javadoc (and the README), as written there. */
+    @Test
+    void theDocumentedExampleRunsOnA1024CoreChip() throws Exception {
+        try (Kernel kernel = KernelBuilder.create().topology(Topology.tsar(16, 16))
+                .engine(Engines.simulated(7)).start()) {
+            UserProcess p = kernel.spawn(ProcessSpec.of("worker", ctx -> {
+                Pages pages = ctx.syscalls().allocPages(8);       // messages to the page fleet, in virtual time
+                ctx.syscalls().compute(Duration.ofMillis(2));     // declared work: its core is busy 2 ms
+                ctx.syscalls().freePages(pages);
+            }));
+            p.waitFor(Duration.ofSeconds(1));                     // runs the simulation until p ends
+            KernelReport report = kernel.report();
+            assertTrue(report.text().contains("engine: simulated, seed 7"), report.text());
+            assertTrue(report.engine().virtualNanos() > 2_000_000, report.engine().toString());
+            assertEquals(8, report.pagesTaken());
+        }
+    }
 }
