@@ -5,7 +5,6 @@ import dev.manycore.fleets.internal.ServerControl;
 import dev.manycore.fleets.internal.ServerRuntime;
 import dev.manycore.fleets.internal.Wake;
 import dev.manycore.messaging.Address;
-import dev.manycore.messaging.Clock;
 import dev.manycore.messaging.Engine;
 import dev.manycore.numa.CoreId;
 
@@ -160,23 +159,7 @@ public final class Client implements AutoCloseable {
             throw new IllegalArgumentException("wait limit " + limit + " is negative");
         }
         long nanos = limit.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : limit.toNanos();
-        Clock clock = engine.clock();
-        long end = clock.nanos() + nanos;
-        boolean interrupted = false;
-        boolean done;
-        while (true) {
-            try {
-                long left = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, end - clock.nanos());
-                done = engine.await(future, left);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        return done;
+        return engine.awaitUninterruptibly(future, nanos);
     }
 
     /**

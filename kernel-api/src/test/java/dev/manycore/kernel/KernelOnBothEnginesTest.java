@@ -1,8 +1,11 @@
 package dev.manycore.kernel;
 
 import dev.manycore.fleets.names.NameNotFoundException;
+import dev.manycore.fleets.names.NameTakenException;
+import dev.manycore.fleets.names.NamespaceOwnedException;
 import dev.manycore.fleets.pages.PageAllocatorException;
 import dev.manycore.fleets.processes.Letter;
+import dev.manycore.fleets.processes.MailboxClosedException;
 import dev.manycore.fleets.processes.MailboxRef;
 import dev.manycore.messaging.Address;
 import dev.manycore.numa.ClusterId;
@@ -15,13 +18,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -31,8 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The kernel's end-to-end behaviour (spawn, threads, pages, names, letters, exit codes, waits, kill,
- * migration, report, close) on both engines. The tests coordinate only through the kernel (letters,
+ * The kernel's end-to-end behaviour through KernelBuilder (spawn, threads, pages, names, letters,
+ * exit codes, waits, kill, migration, report, close) on both engines. The tests coordinate only through the kernel (letters,
  * joins, waits), never through latches shared with the test thread: on the simulated engine the
  * test thread is the one that drives the simulation, and it can only do so inside kernel calls.
  */
@@ -385,8 +388,159 @@ class KernelOnBothEnginesTest {
         kernel.close();
         assertFalse(sleeper.isAlive(), "close() waits for the processes it kills");
         assertEquals(137, sleeper.waitFor(Duration.ofSeconds(1)));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> kernel.spawn(ProcessSpec.of("late", ctx -> { })));
+        assertClosed(assertThrows(IllegalStateException.class, kernel::topology));
+        assertClosed(assertThrows(IllegalStateException.class, kernel::report));
+        assertClosed(assertThrows(IllegalStateException.class, kernel::census));
+        assertClosed(assertThrows(IllegalStateException.class, kernel::fleetCores));
+        assertClosed(assertThrows(IllegalStateException.class, () -> kernel.spawn(ProcessSpec.of("late", ctx -> { }))));
+        assertClosed(assertThrows(IllegalStateException.class, sleeper::kill));
+        assertDoesNotThrow(kernel::close, "close is idempotent");
+    }
+
+    private static void assertClosed(IllegalStateException e) {
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void noUserThreadEverRunsOnAFleetCore(KernelEngine engine) throws Exception {
+        try (Kernel kernel = boot(engine, Topology.tsar(4, 4))) {
+            int processes = 24;
+            Set<CoreId> cores = ConcurrentHashMap.newKeySet();
+            List<UserProcess> all = new ArrayList<>();
+            for (int i = 0; i < processes; i++) {
+                all.add(kernel.spawn(ProcessSpec.of("crowd-" + i, ctx -> {
+                    cores.add(ctx.core());
+                    List<UserThread> ts = new ArrayList<>();
+                    List<MailboxRef> boxes = new ArrayList<>();
+                    for (int k = 0; k < 2; k++) {
+                        MailboxRef box = ctx.syscalls().openMailbox();
+                        boxes.add(box);
+                        ts.add(ctx.startThread(() -> {
+                            cores.add(ctx.core());
+                            ctx.syscalls().receive(box, WAIT).orElseThrow();
+                        }));
+                    }
+                    ctx.syscalls().receive(WAIT).orElseThrow();
+                    for (MailboxRef box : boxes) {
+                        ctx.syscalls().send(box, "go");
+                    }
+                    for (UserThread t : ts) {
+                        t.join();
+                    }
+                })));
+            }
+            for (UserProcess p : all) {
+                tell(kernel, p.pid(), "go");
+            }
+            for (UserProcess p : all) {
+                assertEquals(0, p.waitFor(WAIT));
+            }
+            for (CoreId c : cores) {
+                assertFalse(kernel.fleetCores().contains(c), "user thread on fleet core " + c);
+            }
+            assertTrue(cores.size() > 20, "72 threads alive together spread over the user cores: " + cores.size());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void lettersToAnEndedProcessAreRefused(KernelEngine engine) throws Exception {
+        try (Kernel kernel = boot(engine, Topology.tsar(4, 4))) {
+            AtomicReference<MailboxRef> box = new AtomicReference<>();
+            assertEquals(0, kernel.spawn(ProcessSpec.of("short", ctx -> box.set(ctx.syscalls().mailbox()))).waitFor(WAIT));
+            AtomicReference<Throwable> refused = new AtomicReference<>();
+            assertEquals(0, kernel.spawn(ProcessSpec.of("writer", ctx -> {
+                try {
+                    ctx.syscalls().send(box.get(), new Ping("anyone?"));
+                } catch (MailboxClosedException e) {
+                    refused.set(e);
+                }
+            })).waitFor(WAIT));
+            assertInstanceOf(MailboxClosedException.class, refused.get());
+            assertTrue(refused.get().getMessage().contains("closed"), refused.get().getMessage());
+        }
+    }
+
+    record Hello(MailboxRef from) {
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void threadsTalkThroughMailboxesOfTheirOwn(KernelEngine engine) throws Exception {
+        try (Kernel kernel = boot(engine, Topology.tsar(4, 4))) {
+            AtomicReference<List<Object>> got = new AtomicReference<>();
+            AtomicReference<Object> threadGot = new AtomicReference<>();
+            AtomicReference<Throwable> foreign = new AtomicReference<>();
+            AtomicReference<MailboxRef> replyTo = new AtomicReference<>();
+            AtomicReference<MailboxRef> mainBox = new AtomicReference<>();
+            AtomicReference<Integer> dropped = new AtomicReference<>();
+            KernelCensus before = kernel.census();
+            UserProcess p = kernel.spawn(ProcessSpec.of("pair", ctx -> {
+                Syscalls sys = ctx.syscalls();
+                MailboxRef mine = sys.openMailbox();
+                UserThread t = ctx.startThread(() -> {
+                    Syscalls ts = ctx.syscalls();
+                    MailboxRef theirs = ts.openMailbox();
+                    ts.send(mine, new Hello(theirs));
+                    threadGot.set(ts.receive(theirs, WAIT).orElseThrow().body());
+                    ts.send(ts.mailbox(), new Ping("done"));
+                });
+                Letter first = sys.receive(mine, WAIT).orElseThrow();
+                replyTo.set(first.replyTo());
+                mainBox.set(sys.mailbox());
+                sys.send(((Hello) first.body()).from(), new Ping("ack"));
+                Letter second = sys.receive(WAIT).orElseThrow();
+                got.set(List.of(first.body(), second.body()));
+                t.join();
+                try {
+                    sys.receive(new MailboxRef(mine.host(), 999_999), Duration.ZERO);
+                } catch (IllegalArgumentException e) {
+                    foreign.set(e);
+                }
+                dropped.set(sys.closeMailbox(mine));
+            }));
+            assertEquals(0, p.waitFor(WAIT));
+            assertInstanceOf(Hello.class, got.get().get(0));
+            assertEquals(new Ping("done"), got.get().get(1));
+            assertEquals(new Ping("ack"), threadGot.get());
+            assertEquals(mainBox.get(), replyTo.get(), "a letter's replyTo is the sender's main mailbox");
+            assertEquals(0, dropped.get(), "every letter to the closed mailbox was read");
+            assertInstanceOf(IllegalArgumentException.class, foreign.get(), "a process receives only from its own mailboxes");
+            assertEquals(before.openMailboxes(), kernel.census().openMailboxes(), "the thread's mailbox closed at exit");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void namesAreRefusedInsideClaimedNamespacesAndWhenTaken(KernelEngine engine) throws Exception {
+        try (Kernel kernel = boot(engine, Topology.tsar(4, 4))) {
+            AtomicReference<Throwable> inProc = new AtomicReference<>();
+            AtomicReference<Throwable> taken = new AtomicReference<>();
+            Signal holding = new Signal(kernel);
+            UserProcess owner = kernel.spawn(ProcessSpec.of("owner", ctx -> {
+                ctx.syscalls().register("/apps/taken");
+                holding.raise(ctx);
+                ctx.syscalls().receive(WAIT).orElseThrow();
+            }));
+            holding.await();
+            assertEquals(0, kernel.spawn(ProcessSpec.of("intruder", ctx -> {
+                try {
+                    ctx.syscalls().register("/proc/mine");
+                } catch (RuntimeException e) {
+                    inProc.set(e);
+                }
+                try {
+                    ctx.syscalls().register("/apps/taken");
+                } catch (RuntimeException e) {
+                    taken.set(e);
+                }
+            })).waitFor(WAIT));
+            tell(kernel, owner.pid(), "release");
+            assertEquals(0, owner.waitFor(WAIT));
+            assertInstanceOf(NamespaceOwnedException.class, inProc.get());
+            assertInstanceOf(NameTakenException.class, taken.get());
+            assertTrue(taken.get().getMessage().contains("/apps/taken"), taken.get().getMessage());
+        }
     }
 }

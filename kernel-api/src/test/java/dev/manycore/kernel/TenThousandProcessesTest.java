@@ -72,15 +72,7 @@ class TenThousandProcessesTest {
             }
             assertEquals(0, duplicates.get(), "two live processes never share a PID");
             assertEquals(0, wrongCodes.get(), "every process ended with its own exit code");
-            KernelCensus after = awaitPidsSettled(kernel);
-            assertEquals(before, after, "every counter is back where it started");
-            KernelReport reportAfter = kernel.report();
-            for (ClusterId c : chip.clusters()) {
-                assertEquals(reportBefore.userThreads(c), reportAfter.userThreads(c), "DQDT threads of " + c);
-            }
-            assertEquals(0, reportAfter.processesAlive());
-            assertEquals(reportBefore.pagesAllocated(), reportAfter.pagesAllocated());
-            assertTrue(reportAfter.pagesTaken() >= PROCESSES * 2L);
+            assertGivenBack(kernel, chip, before, awaitPidsSettled(kernel), reportBefore);
         }
     }
 
@@ -126,15 +118,20 @@ class TenThousandProcessesTest {
                         .waitFor(Duration.ofSeconds(10));
                 after = kernel.census();
             }
-            assertEquals(before, after, "every counter is back where it started");
-            KernelReport reportAfter = kernel.report();
-            for (ClusterId c : chip.clusters()) {
-                assertEquals(reportBefore.userThreads(c), reportAfter.userThreads(c), "DQDT threads of " + c);
-            }
-            assertEquals(0, reportAfter.processesAlive());
-            assertEquals(reportBefore.pagesAllocated(), reportAfter.pagesAllocated());
-            assertTrue(reportAfter.pagesTaken() >= PROCESSES * 2L);
+            assertGivenBack(kernel, chip, before, after, reportBefore);
         }
+    }
+
+    private static void assertGivenBack(Kernel kernel, Topology chip, KernelCensus before, KernelCensus after,
+                                        KernelReport reportBefore) {
+        assertEquals(before, after, "every counter is back where it started");
+        KernelReport reportAfter = kernel.report();
+        for (ClusterId c : chip.clusters()) {
+            assertEquals(reportBefore.userThreads(c), reportAfter.userThreads(c), "DQDT threads of " + c);
+        }
+        assertEquals(0, reportAfter.processesAlive());
+        assertEquals(reportBefore.pagesAllocated(), reportAfter.pagesAllocated());
+        assertTrue(reportAfter.pagesTaken() >= PROCESSES * 2L);
     }
 
     /** Process {@code n} of the workload: pages, a second thread, some frees, some exit codes. */

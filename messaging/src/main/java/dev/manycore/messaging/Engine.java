@@ -104,6 +104,39 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
+     * Waits as {@link #await} does, but an interrupt does not end the wait (as
+     * {@link java.util.concurrent.CompletableFuture#join()}): the thread's interrupt status is set
+     * again when it returns.
+     *
+     * @param future       the future, completed by agents (or already done)
+     * @param timeoutNanos the most time to wait by this engine's clock, 0 or more ({@link Long#MAX_VALUE}: no limit)
+     * @return true when the future is done, false when the timeout passed first
+     */
+    default boolean awaitUninterruptibly(java.util.concurrent.CompletableFuture<?> future, long timeoutNanos) {
+        java.util.Objects.requireNonNull(future, "future is null");
+        if (timeoutNanos < 0) {
+            throw new IllegalArgumentException("wait of " + timeoutNanos + " ns is negative");
+        }
+        Clock clock = clock();
+        long end = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : clock.nanos() + timeoutNanos;
+        boolean interrupted = false;
+        boolean done;
+        while (true) {
+            try {
+                long left = end == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, end - clock.nanos());
+                done = await(future, left);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return done;
+    }
+
+    /**
      * Starts running the agents. Idempotent.
      *
      * @throws IllegalStateException if the engine is shut down

@@ -65,10 +65,13 @@ import java.util.function.ToLongFunction;
  * code that waits on a lock, a future completed by another thread or a sleep would stop virtual
  * time. User programs with blocking system calls run in virtual time through
  * {@link #spawnProgram}: one thread at a time, control handed back to the engine at every blocking
- * call of their {@link ProgramContext}, virtual time advanced only by what they declare; a program
- * that blocks anywhere else is stopped by a host-time watchdog with an error that says so. User
- * threads of the host (a test's main thread waiting on a future) must not wait for agents while the
- * engine is not running: drive the engine instead.
+ * call of their {@link ProgramContext} and at every {@link #await} of a future that agents complete,
+ * virtual time advanced only by what they declare; a program that blocks anywhere else is stopped
+ * by a host-time watchdog with an error that says so. While a program has its turn, the engine's
+ * thread waits on the engine's monitor, releasing it, so the program may call this engine (inject,
+ * spawn) as an agent's code would. Host threads that are not programs (a test's main thread) must
+ * not block on what agents complete while the engine is not running: drive the engine instead, or
+ * wait with {@link #await}, which does.
  *
  * <p>{@link #shutdown()} calls {@link Agent#onClose()} of live agents and reports what was accepted
  * and never received; crashed agents' losses are in {@link #report()}.

@@ -67,12 +67,15 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
     volatile boolean exiting;
     private volatile Integer exitCode;
     private volatile String abandonReason;
+    /** Serialises migration with the closing of the mailboxes it moves; held across syscalls. */
+    private final EngineLock mailboxLock;
 
     ProcessRuntime(KernelRuntime kernel, ProcessRef ref, ProcessSpec spec, CoreId core) {
         this.kernel = kernel;
         this.ref = ref;
         this.spec = spec;
         this.main = new ThreadRuntime(this, 0, core);
+        this.mailboxLock = new EngineLock(kernel.engine());
         threads.put(0, main);
     }
 
@@ -134,9 +137,18 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
     }
 
     @Override
-    public synchronized void migrate(ClusterId target) {
+    public void migrate(ClusterId target) {
         kernel.checkOpen();
         kernel.topology().cluster(target.index());
+        CompletableFuture<Void> release = mailboxLock.acquire();
+        try {
+            migrateHolding(target);
+        } finally {
+            release.complete(null);
+        }
+    }
+
+    private void migrateHolding(ClusterId target) {
         if (exit.isDone() || exiting || killed) {
             throw new IllegalStateException("process " + pid() + " has ended or is ending: it cannot migrate");
         }
@@ -344,14 +356,19 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
     }
 
     /** Closes every mailbox the process held; serialised with {@link #migrate}, which moves them. */
-    private synchronized void closeMailboxes(CoreServices s) {
-        List<MailboxRef> boxes = new ArrayList<>(mailboxes);
-        for (MailboxRef m : boxes.reversed()) {
-            try {
-                kernel.timed(Latencies.MAILBOXES, () -> kernel.mailboxes().close(s.client(), m));
-            } catch (MailboxClosedException e) {
-                LOG.debug("process {}: {}", pid(), e.getMessage());
+    private void closeMailboxes(CoreServices s) {
+        CompletableFuture<Void> release = mailboxLock.acquire();
+        try {
+            List<MailboxRef> boxes = new ArrayList<>(mailboxes);
+            for (MailboxRef m : boxes.reversed()) {
+                try {
+                    kernel.timed(Latencies.MAILBOXES, () -> kernel.mailboxes().close(s.client(), m));
+                } catch (MailboxClosedException e) {
+                    LOG.debug("process {}: {}", pid(), e.getMessage());
+                }
             }
+        } finally {
+            release.complete(null);
         }
     }
 

@@ -259,11 +259,19 @@ final class SyscallsImpl implements Syscalls {
 
     @Override
     public void sleep(Duration duration) {
-        Objects.requireNonNull(duration, "duration is null");
-        if (duration.isNegative()) {
-            throw new IllegalArgumentException("sleep of " + duration + " is negative");
-        }
         safePoint();
+        pause(nonNegative(duration, "sleep"));
+    }
+
+    private static Duration nonNegative(Duration d, String what) {
+        if (Objects.requireNonNull(d, what + " duration is null").isNegative()) {
+            throw new IllegalArgumentException(what + " of " + d + " is negative");
+        }
+        return d;
+    }
+
+    /** Lets {@code duration} of the engine's time pass; an interrupt ends it at a safe point. */
+    private void pause(Duration duration) {
         try {
             kernel().await(new java.util.concurrent.CompletableFuture<Void>(), duration);
         } catch (InterruptedException e) {
@@ -274,10 +282,7 @@ final class SyscallsImpl implements Syscalls {
 
     @Override
     public void compute(Duration work) {
-        Objects.requireNonNull(work, "work is null");
-        if (work.isNegative()) {
-            throw new IllegalArgumentException("compute of " + work + " is negative");
-        }
+        nonNegative(work, "compute");
         safePoint();
         dev.manycore.messaging.ProgramContext program = self.programContext;
         if (program == null || work.isZero()) {
@@ -285,12 +290,7 @@ final class SyscallsImpl implements Syscalls {
         }
         // the core is busy for the work; the thread resumes when its core is free again
         program.compute(KernelRuntime.nanos(work));
-        try {
-            kernel().await(new java.util.concurrent.CompletableFuture<Void>(), Duration.ofNanos(1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            safePoint();
-        }
+        pause(Duration.ofNanos(1));
     }
 
     @Override
