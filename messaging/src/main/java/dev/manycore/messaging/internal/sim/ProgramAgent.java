@@ -69,7 +69,7 @@ public final class ProgramAgent implements Agent, ProgramContext {
     private boolean stopping;
     private long nextCorrelation = 1L << 62;
     private final Object monitor;
-    private final Runnable onAbandoned;
+    private Runnable onAbandoned;
     private CompletableFuture<?> awaited;
     private boolean interruptPending;
     private volatile boolean abandoned;
@@ -259,6 +259,8 @@ public final class ProgramAgent implements Agent, ProgramContext {
         } finally {
             program = null;
             if (!abandoned) {
+                // what the program and its watchdog action refer to is garbage now (the engine keeps its agents)
+                onAbandoned = null;
                 waiting = EXITED;
                 handBack();
             }
