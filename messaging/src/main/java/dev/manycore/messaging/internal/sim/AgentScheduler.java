@@ -96,17 +96,20 @@ final class AgentScheduler {
 
     /**
      * Runs an agent's duty cycle at {@code t}, or moves its run to when its core is free; re-runs it
-     * in place while that re-run would be the very next event.
+     * in place while that re-run would be the very next event. The agent's entry in the run queue,
+     * if any, is its run being processed (the earliest entry): it stays in the queue while the
+     * cycle runs, and is then moved to the agent's next run, or removed, in one step.
      *
      * @return false when the agent is not live (a stale run)
      */
     boolean run(SimAgentContext a, long t) {
         if (a.state != SimAgentContext.LIVE) {
+            runs.remove(a.index);
             return false;
         }
         long free = coreFree[a.coreIndex];
         if (free > t) {
-            schedule(a, free);
+            runs.reschedule(a.index, free, sim.queue.nextSequence());
             return true;
         }
         while (true) {
@@ -136,17 +139,18 @@ final class AgentScheduler {
                 next = Math.min(next, Math.max(a.wakeAt, end));
             }
             if (next == Long.MAX_VALUE) {
+                runs.remove(a.index);
                 return true;
             }
-            if (next == end && sim.wouldRunNext(end)) {
-                // the re-run would be the very next event (a fresh sequence number loses every tie):
-                // run it here and spare the queue, with the same outcome
+            runs.reschedule(a.index, next, sim.queue.nextSequence());
+            if (next == end && sim.isNextRun(a.index, end)) {
+                // the re-run is the very next event (its fresh sequence number lost every tie, so it
+                // is first only when strictly earlier than every other event): run it here
                 t = end;
                 sim.advanceTo(t);
                 ledger.events++;
                 continue;
             }
-            schedule(a, next);
             return true;
         }
     }

@@ -196,7 +196,7 @@ final class Delivery {
     /** A DELIVER event at {@code t}: message {@code m} reaches its receiver's mailbox queue. */
     void deliver(int m, long t) {
         ledger.inFlight--;
-        SimAgentContext a = sim.agent(messages.to[m]);
+        SimAgentContext a = sim.agent(messages.to(m));
         if (a.state >= SimAgentContext.CRASHED) {
             ledger.lose(a.address, 1);
             messages.free(m);
@@ -205,8 +205,7 @@ final class Delivery {
         if (network.cuts > 0) {
             long heal = network.cutEnd(messages.fromCluster(m), a.cluster);
             if (heal >= 0) {
-                if ((messages.origin[m] & MessageTable.HELD) == 0) {
-                    messages.origin[m] |= MessageTable.HELD;
+                if (messages.markHeld(m)) {
                     ledger.heldByPartition++;
                 }
                 queue.push(heal, m << Simulation.KIND_BITS | Simulation.DELIVER);
@@ -239,17 +238,17 @@ final class Delivery {
             int m = a.dequeue();
             ledger.queued--;
             MessageTable t = messages;
-            Object payload = t.payload[m];
-            SimRoute channel = t.channel[m];
+            Object payload = t.payload(m);
+            SimRoute channel = t.channel(m);
             if (channel != null) {
                 channel.channelUsed--;
             } else {
                 a.reserved--;
             }
-            Address sender = t.sender[m];
-            long correlation = t.correlation[m];
-            long sendTime = t.sendTime[m];
-            int hops = t.origin[m] & MessageTable.HOPS_MASK;
+            Address sender = t.sender(m);
+            long correlation = t.correlation(m);
+            long sendTime = t.sendTime(m);
+            int hops = t.hops(m);
             t.free(m);
             if (payload instanceof NameInvalidation invalidation) {
                 a.nameCache.invalidate(invalidation.name(), invalidation.version());
@@ -283,7 +282,7 @@ final class Delivery {
      * undelivered to its receiver.
      */
     void abandon(int m, Map<Address, Long> undelivered) {
-        SimAgentContext a = sim.agent(messages.to[m]);
+        SimAgentContext a = sim.agent(messages.to(m));
         ledger.inFlight--;
         if (a.state >= SimAgentContext.CRASHED) {
             ledger.lose(a.address, 1);

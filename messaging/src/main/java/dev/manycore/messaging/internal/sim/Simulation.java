@@ -365,6 +365,15 @@ public final class Simulation {
         return t <= inlineLimit && (!hasEvents() || t < nextTime());
     }
 
+    /**
+     * @param agent an agent whose run was just scheduled at {@code t} with a fresh sequence number
+     * @param t     the time
+     * @return true when that run is the very next event and the run control allows running it in place
+     */
+    boolean isNextRun(int agent, long t) {
+        return t <= inlineLimit && runs.peekAgent() == agent && (queue.isEmpty() || t < queue.peekTime());
+    }
+
     /** @return true when the next event is an agent run: earlier, or as early and scheduled first */
     private boolean nextIsRun() {
         if (runs.isEmpty()) {
@@ -390,7 +399,7 @@ public final class Simulation {
     private boolean processNext() {
         if (nextIsRun()) {
             long t = runs.peekTime();
-            int agent = runs.poll();
+            int agent = runs.peekAgent();
             advanceTo(t);
             if (!scheduler.run(agents[agent], t)) {
                 return false;
@@ -512,8 +521,8 @@ public final class Simulation {
 
     /** @return approximate bytes of engine memory held per pending message: heap slot plus message-table slot */
     public static int bytesPerPendingMessage() {
-        // heap: 2 longs + 1 int; table: payload, sender, channel refs (4 B compressed), correlation and
-        // send time (8 B each), to and origin (4 B each), and a free-list int
-        return EventQueue.bytesPerSlot() + 3 * 4 + 2 * 8 + 2 * 4 + 4;
+        // heap: 2 longs + 1 int; table: payload, sender, channel refs (4 B compressed), correlation,
+        // send time and (to, origin) (8 B each), and a free-list int
+        return EventQueue.bytesPerSlot() + 3 * 4 + 3 * 8 + 4;
     }
 }
