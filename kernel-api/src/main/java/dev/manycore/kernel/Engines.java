@@ -2,7 +2,8 @@ package dev.manycore.kernel;
 
 /**
  * The engines a kernel can run on, for {@link KernelBuilder#engine(KernelEngine)}:
- * {@code KernelBuilder.create().topology(t).engine(Engines.simulated(7)).start()}.
+ * {@code KernelBuilder.create().topology(t).engine(Engines.simulated(7)).start()}. Thread-safe (no
+ * state).
  */
 public final class Engines {
 
