@@ -20,9 +20,10 @@ import java.util.function.Function;
  * agent on a chosen core that sends requests, receives replies and completes futures (fos paper
  * 3.2: libfos turns a system call into messages). Typed client stubs of fleets are built on it.
  *
- * <p>Futures complete on the gateway's engine thread: block on them ({@link #callAndWait}, {@code
- * join}) or attach {@code Async} continuations with an executor of your own; do not run long work
- * in non-{@code Async} continuations, it would stall the engine thread.
+ * <p>Futures complete on the gateway's engine thread: wait for them ({@link #callAndWait},
+ * {@link #waitFor}, which work on both engines) or attach {@code Async} continuations with an
+ * executor of your own; do not run long work in non-{@code Async} continuations, it would stall the
+ * engine thread.
  *
  * <p>Thread-safe: any thread may call any method.
  */
@@ -121,11 +122,66 @@ public final class Client implements AutoCloseable {
      * @throws UndeliverableException  if the server's mailbox is closed
      */
     public <R> R callAndWait(Address to, Request<R> request, Duration timeout) {
-        return await(call(to, request, timeout));
+        return waitFor(call(to, request, timeout));
     }
 
     /**
-     * Waits for a future of this client and rethrows its failure unwrapped.
+     * Waits for a future of this client through its engine ({@link Engine#await}), so that the same
+     * blocking code runs on both engines: on the threaded engine the calling thread blocks; on the
+     * simulated engine a program thread hands control to the engine until the reply, in virtual
+     * time, and the driving thread runs the simulation until then. The wait is not ended by an
+     * interrupt (as {@link CompletableFuture#join()}): the thread's interrupt status is set again
+     * when it returns. The future's own timeout (the call's) ends it.
+     *
+     * @param future a future completed by agents (a call of this client, say)
+     * @param <T>    its type
+     * @return its value
+     * @throws RuntimeException      the future's failure, unwrapped
+     * @throws IllegalStateException if the engine refuses the wait (see {@link Engine#await})
+     */
+    public <T> T waitFor(CompletableFuture<T> future) {
+        waitFor(future, Duration.ofNanos(Long.MAX_VALUE));
+        return await(future);
+    }
+
+    /**
+     * Waits as {@link #waitFor(CompletableFuture)} does, at most {@code limit} of the engine's clock
+     * (virtual time on the simulated engine).
+     *
+     * @param future a future completed by agents
+     * @param limit  the longest wait, zero or more
+     * @return true when the future is done (read its outcome then), false when the limit passed
+     * @throws IllegalArgumentException if the limit is negative
+     */
+    public boolean waitFor(CompletableFuture<?> future, Duration limit) {
+        Objects.requireNonNull(future, "future is null");
+        if (Objects.requireNonNull(limit, "limit is null").isNegative()) {
+            throw new IllegalArgumentException("wait limit " + limit + " is negative");
+        }
+        long nanos = limit.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : limit.toNanos();
+        return engine.awaitUninterruptibly(future, nanos);
+    }
+
+    /**
+     * Waits as {@link #waitFor(CompletableFuture)} does, but an interrupt ends the wait.
+     *
+     * @param future a future completed by agents
+     * @param <T>    its type
+     * @return its value
+     * @throws InterruptedException if the thread was interrupted before or while it waited (on the
+     *                              simulated engine, by {@code SimulatedEngine.interruptProgram})
+     * @throws RuntimeException     the future's failure, unwrapped
+     */
+    public <T> T waitForInterruptibly(CompletableFuture<T> future) throws InterruptedException {
+        engine.await(Objects.requireNonNull(future, "future is null"), Long.MAX_VALUE);
+        return await(future);
+    }
+
+    /**
+     * Waits for a future by blocking the calling thread ({@link CompletableFuture#join()}) and
+     * rethrows its failure unwrapped. Only for the threaded engine: on the simulated engine nothing
+     * would run the agents meanwhile: use a client's {@link #waitFor(CompletableFuture)}, which
+     * works on both engines.
      *
      * @param future a future
      * @param <T>    its type

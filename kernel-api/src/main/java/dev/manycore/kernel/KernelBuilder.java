@@ -12,7 +12,9 @@ import dev.manycore.fleets.processes.ProcessManager;
 import dev.manycore.fleets.processes.UserPlacement;
 import dev.manycore.kernel.internal.AllocatorPages;
 import dev.manycore.kernel.internal.KernelRuntime;
+import dev.manycore.messaging.Engine;
 import dev.manycore.messaging.NameResolver;
+import dev.manycore.messaging.SimulatedEngine;
 import dev.manycore.messaging.ThreadedEngine;
 import dev.manycore.numa.ClusterId;
 import dev.manycore.numa.CoreId;
@@ -27,14 +29,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Configures and boots a {@link Kernel}: a topology, the threaded engine, and three fleets on
- * dedicated cores (fos paper 3.1, space sharing): the name service, the page allocator and the
- * process manager. User threads never run on a fleet core.
+ * Configures and boots a {@link Kernel}: a topology, an engine, and three fleets on dedicated cores
+ * (fos paper 3.1, space sharing): the name service, the page allocator and the process manager.
+ * User threads never run on a fleet core.
  *
  * <pre>{@code
  * try (Kernel kernel = KernelBuilder.create().topology(Topology.tsar(4, 4)).start()) {
@@ -47,15 +48,58 @@ import java.util.concurrent.TimeoutException;
  * <p>Setters only record; {@link #start()} checks every setting and fails with an
  * {@link IllegalArgumentException} whose message names the setting and the rule.
  *
- * <p><b>Engine.</b> Only the threaded engine is offered. The simulated engine runs agents on one
- * host thread in virtual time, while user programs are ordinary blocking Java code on virtual
- * threads: their compute time is invisible to virtual time and their blocking calls would have to
- * be woven into the event queue deterministically, which needs a cooperative user-thread scheduler
- * the kernel does not have yet. Fleet code itself runs on both engines.
+ * <h2>Engines</h2>
+ * {@link #engine(KernelEngine)} chooses where the same fleets and user programs run:
+ * <ul>
+ *   <li>{@link Engines#threaded()} (the default): fleets on {@link #workers(int) host threads}, user
+ *       threads on virtual threads, time from the host's clock, real concurrency.</li>
+ *   <li>{@link Engines#simulated(long)}: deterministic virtual time on the thread that calls the
+ *       kernel. The same seeds, settings and programs give the same run, to the last latency figure
+ *       and trace hash of {@link Kernel#report()}.
+ * <pre>{@code
+ * try (Kernel kernel = KernelBuilder.create().topology(Topology.tsar(16, 16))
+ *         .engine(Engines.simulated(7)).start()) {
+ *     UserProcess p = kernel.spawn(ProcessSpec.of("worker", ctx -> {
+ *         Pages pages = ctx.syscalls().allocPages(8);       // messages to the page fleet, in virtual time
+ *         ctx.syscalls().compute(Duration.ofMillis(2));     // declared work: its core is busy 2 ms
+ *         ctx.syscalls().freePages(pages);
+ *     }));
+ *     p.waitFor(Duration.ofSeconds(1));                     // runs the simulation until p ends
+ *     System.out.println(kernel.report());                  // virtual time, trace hash, latencies
+ * }
+ * }</pre>
+ *   </li>
+ * </ul>
+ * <b>How user programs run in virtual time.</b> Each user thread is a program of the simulated
+ * engine on its core: it runs only while the engine waits for it, one thread at a time, and every
+ * syscall hands control back to the engine until the fleets' reply arrives (in virtual time), so
+ * blocking code such as {@code allocPages}, {@code receive}, {@code join} or {@code waitFor} runs
+ * unchanged. Host computation between syscalls takes no virtual time: declare it with
+ * {@link Syscalls#compute}; wait with {@link Syscalls#sleep}, read time with {@link Syscalls#now}.
+ * The thread that calls the kernel from outside ({@code start}, {@code spawn}, {@code waitFor},
+ * {@code kill}, {@code report}, {@code close}) drives the simulation while it waits, so timeouts
+ * such as {@code waitFor(Duration)} are virtual time too. What is refused, and why:
+ * <ul>
+ *   <li>a user thread that blocks outside its syscalls ({@link Thread#sleep}, a lock or latch
+ *       shared with other threads, I/O, a future of its own): the engine cannot see such a wait, so
+ *       it would stop virtual time. After the {@link KernelEngine.Simulated#withHandOffTimeout
+ *       hand-off timeout} of host time (10 s by default) the thread is stopped, its process ends
+ *       and gives everything back, and {@link UserProcess#waitFor} throws an
+ *       {@link IllegalStateException} that says so;</li>
+ *   <li>coordination between the embedding program and user threads through anything but the
+ *       kernel (a latch the test thread waits on): the simulation runs only inside kernel calls, so
+ *       such a wait would never end; coordinate with letters, {@code waitFor} and joins;</li>
+ *   <li>calling the kernel from threads other than the one that drives it and the user threads:
+ *       calls are serialised, but what they interleave with is then up to the host scheduler, so
+ *       the run is no longer a function of its seed.</li>
+ * </ul>
  *
  * <p>Not thread-safe; use one builder from one thread.
  */
 public final class KernelBuilder {
+
+    /** The shortest time the boot waits for each fleet. */
+    private static final Duration BOOT_LIMIT = Duration.ofSeconds(30);
 
     private Topology topology;
     private int workers = 2;
@@ -73,6 +117,7 @@ public final class KernelBuilder {
     private Duration callTimeout = Duration.ofSeconds(30);
     private Duration exitGrace = Duration.ofSeconds(10);
     private long seed = 42;
+    private KernelEngine engineChoice = Engines.threaded();
 
     private KernelBuilder() {
     }
@@ -97,6 +142,15 @@ public final class KernelBuilder {
      */
     public KernelBuilder workers(int workers) {
         this.workers = workers;
+        return this;
+    }
+
+    /**
+     * @param engine the engine: {@link Engines#threaded()} (default) or {@link Engines#simulated(long)}
+     * @return this builder
+     */
+    public KernelBuilder engine(KernelEngine engine) {
+        this.engineChoice = engine;
         return this;
     }
 
@@ -241,11 +295,8 @@ public final class KernelBuilder {
         validate();
         int pageMembers = ceilDiv(topology.clusterCount(), pageClustersPerMember);
         NameResolver resolver = NameService.newResolver(topology);
-        ThreadedEngine.Builder eb = ThreadedEngine.builder(topology).workers(workers).nameResolver(resolver);
-        if (costModel != null) {
-            eb.costModel(costModel);
-        }
-        ThreadedEngine engine = eb.build();
+        Engine engine = newEngine(resolver);
+        Duration bootLimit = callTimeout.compareTo(BOOT_LIMIT) > 0 ? callTimeout : BOOT_LIMIT;
         PageAllocator allocator = null;
         try {
             engine.start();
@@ -253,7 +304,7 @@ public final class KernelBuilder {
             Set<CoreId> used = new HashSet<>();
             List<CoreId> nameCores = spread(nameServers, used, 0);
             NameService names = NameService.builder(engine).publishTo(resolver).cores(nameCores).seed(seed).start();
-            await(names.fleet(), nameServers, "name service");
+            awaitView(engine, names.fleet(), nameServers, "name service", bootLimit);
             allocator = PageAllocator.builder(engine, dqdt).clustersPerMember(pageClustersPerMember).policy(pagePolicy)
                     .clientCache(pageClientCache).nameService(names).seed(seed).requestTimeout(callTimeout).start();
             List<CoreId> pageCores = allocator.memberCores();
@@ -264,15 +315,8 @@ public final class KernelBuilder {
                 }
             }
             used.addAll(pageCores);
-            await(allocator.fleet(), pageMembers, "page allocator");
-            try {
-                allocator.ready().get(Math.max(30, callTimeout.toSeconds()), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("page allocator did not become ready: interrupted", e);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("page allocator did not become ready: " + e, e);
-            }
+            awaitView(engine, allocator.fleet(), pageMembers, "page allocator", bootLimit);
+            awaitBoot(engine, allocator.ready(), "page allocator did not become ready", bootLimit);
             List<CoreId> pmCores = spread(processManagers, used, 1);
             Set<CoreId> reserved = new LinkedHashSet<>(nameCores);
             reserved.addAll(pageCores);
@@ -280,7 +324,7 @@ public final class KernelBuilder {
                     .maxProcesses(maxProcesses).pidPool(DPoolConfig.of(pidPoolScheme)).placement(placement)
                     .timeout(callTimeout).seed(seed)
                     .start();
-            await(pm.fleet(), processManagers, "process manager");
+            awaitView(engine, pm.fleet(), processManagers, "process manager", bootLimit);
             Map<String, List<CoreId>> layout = new LinkedHashMap<>();
             layout.put("names", nameCores);
             layout.put("pages", pageCores);
@@ -306,6 +350,7 @@ public final class KernelBuilder {
         if (topology == null) {
             throw new IllegalArgumentException("topology is not set: call topology(Topology) before start()");
         }
+        check(engineChoice != null, "engine is null: give Engines.threaded() or Engines.simulated(seed)");
         check(workers >= 1, "workers = " + workers + ": the engine needs at least 1 host thread");
         check(costModel == null || costModel.topology().equals(topology), "costModel is for topology '"
                 + (costModel == null ? "" : costModel.topology().name()) + "', not '" + topology.name()
@@ -376,14 +421,39 @@ public final class KernelBuilder {
         return out;
     }
 
-    private void await(Fleet fleet, int size, String what) {
+    private Engine newEngine(NameResolver resolver) {
+        if (engineChoice instanceof KernelEngine.Simulated s) {
+            SimulatedEngine.Builder b = SimulatedEngine.builder(topology).seed(s.seed()).nameResolver(resolver)
+                    .programHandOffTimeoutMillis(s.handOffTimeout().toMillis());
+            if (costModel != null) {
+                b.costModel(costModel);
+            }
+            return b.build();
+        }
+        ThreadedEngine.Builder eb = ThreadedEngine.builder(topology).workers(workers).nameResolver(resolver);
+        if (costModel != null) {
+            eb.costModel(costModel);
+        }
+        return eb.build();
+    }
+
+    private static void awaitView(Engine engine, Fleet fleet, int size, String what, Duration limit) {
+        awaitBoot(engine, fleet.whenView(v -> v.size() == size), what + " fleet did not install a view of " + size
+                + " members", limit);
+    }
+
+    /** Waits for a boot step in the engine's time (virtual time on the simulated engine). */
+    private static void awaitBoot(Engine engine, CompletableFuture<?> step, String failure, Duration limit) {
         try {
-            fleet.whenView(v -> v.size() == size).get(Math.max(30, callTimeout.toSeconds()), TimeUnit.SECONDS);
+            if (!engine.await(step, limit.toNanos())) {
+                throw new IllegalStateException(failure + " within " + limit);
+            }
+            step.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(what + " did not come up: interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(what + " fleet did not install a view of " + size + " members: " + e, e);
+            throw new IllegalStateException(failure + ": interrupted", e);
+        } catch (CompletionException e) {
+            throw new IllegalStateException(failure + ": " + e.getCause(), e.getCause());
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.manycore.fleets.Fleet;
 import dev.manycore.kernel.internal.KernelRuntime;
 import dev.manycore.kernel.internal.Latencies;
 import dev.manycore.messaging.Address;
+import dev.manycore.messaging.SimulatedEngine;
 import dev.manycore.messaging.TrafficSnapshot;
 import dev.manycore.numa.ClusterId;
 import dev.manycore.numa.CoreId;
@@ -54,7 +55,24 @@ public final class KernelReport {
     public record HopTraffic(int hops, long messages, long bytes, long hopBytes) {
     }
 
+    /**
+     * The engine the kernel runs on, at the moment of the report.
+     *
+     * @param kind         {@code threaded} or {@code simulated}
+     * @param seed         the simulated engine's seed (0 for the threaded engine)
+     * @param virtualNanos the simulated engine's virtual time (0 for the threaded engine)
+     * @param traceHash    the simulated engine's trace hash: equal for equal runs (0 for the threaded engine)
+     */
+    public record EngineState(String kind, long seed, long virtualNanos, long traceHash) {
+
+        /** @return true for the simulated engine */
+        public boolean simulated() {
+            return kind.equals("simulated");
+        }
+    }
+
     private final String topologyName;
+    private final EngineState engine;
     private final List<FleetLoad> fleets;
     private final List<HopTraffic> traffic;
     private final long messages;
@@ -72,11 +90,12 @@ public final class KernelReport {
     private final List<MeshPosition> positions;
     private final String[] fleetLetters;
 
-    private KernelReport(String topologyName, List<FleetLoad> fleets, List<HopTraffic> traffic, long messages,
+    private KernelReport(String topologyName, EngineState engine, List<FleetLoad> fleets, List<HopTraffic> traffic, long messages,
                          long hopBytes, double energyPicojoules, long pagesAllocated, long pagesTotal, long pagesTaken,
                          long localPagesTaken, int processesAlive, int width, int height, long[] userThreads,
                          boolean[] fleetCluster, List<MeshPosition> positions, String[] fleetLetters) {
         this.topologyName = topologyName;
+        this.engine = engine;
         this.fleets = List.copyOf(fleets);
         this.traffic = List.copyOf(traffic);
         this.messages = messages;
@@ -139,7 +158,10 @@ public final class KernelReport {
             }
         }
         long[] locality = k.pageLocality();
-        return new KernelReport(t.name(), fleets, traffic, s.messages(), s.hopBytes(), s.energyPicojoules(),
+        EngineState engine = k.engine() instanceof SimulatedEngine sim
+                ? new EngineState("simulated", sim.seed(), sim.now(), sim.report().traceHash())
+                : new EngineState("threaded", 0, 0, 0);
+        return new KernelReport(t.name(), engine, fleets, traffic, s.messages(), s.hopBytes(), s.energyPicojoules(),
                 k.pages().allocatedPages(), k.pages().totalPages(), locality[0], locality[1], k.processesAlive(),
                 t.isMesh() ? t.meshWidth() : t.clusterCount(), t.isMesh() ? t.meshHeight() : 1, threads, fleetCluster,
                 List.copyOf(positions), letters);
@@ -157,6 +179,11 @@ public final class KernelReport {
 
     private static double micros(Histogram h, double percentile) {
         return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /** @return the engine and, for the simulated one, its seed, virtual time and trace hash */
+    public EngineState engine() {
+        return engine;
     }
 
     /** @return pages held by processes (and the kernel) in the page allocator now */
@@ -247,6 +274,12 @@ public final class KernelReport {
     public String text() {
         StringBuilder b = new StringBuilder();
         b.append("kernel report: ").append(topologyName).append('\n');
+        if (engine.simulated()) {
+            b.append(String.format(Locale.ROOT, "engine: simulated, seed %d, virtual time %.3f ms, trace hash %016x%n",
+                    engine.seed(), engine.virtualNanos() / 1e6, engine.traceHash()));
+        } else {
+            b.append("engine: threaded\n");
+        }
         b.append(String.format(Locale.ROOT, "processes alive: %d%n", processesAlive));
         b.append(String.format(Locale.ROOT, "pages: %d allocated of %d; local share of pages taken by user threads: %.3f"
                 + " (%d of %d)%n", pagesAllocated, pagesTotal, localPageRatio(), localPagesTaken, pagesTaken));
@@ -285,6 +318,9 @@ public final class KernelReport {
     public String toJson() {
         StringBuilder b = new StringBuilder("{");
         field(b, "topology", topologyName).append(',');
+        b.append("\"engine\":{");
+        field(b, "kind", engine.kind()).append(",\"seed\":").append(engine.seed()).append(",\"virtualNanos\":")
+                .append(engine.virtualNanos()).append(",\"traceHash\":").append(engine.traceHash()).append("},");
         b.append("\"processesAlive\":").append(processesAlive).append(',');
         b.append("\"pages\":{\"allocated\":").append(pagesAllocated).append(",\"total\":").append(pagesTotal)
                 .append(",\"taken\":").append(pagesTaken).append(",\"takenLocal\":").append(localPagesTaken)

@@ -164,4 +164,32 @@ public interface Syscalls {
      * @throws InterruptedException if this thread is interrupted
      */
     void join(UserThread thread) throws InterruptedException;
+
+    /**
+     * @return the kernel's clock in nanoseconds, on an arbitrary origin: the host's monotonic clock
+     *         on the threaded engine, virtual time on the simulated engine (the only time a program
+     *         should read there)
+     */
+    long now();
+
+    /**
+     * Waits for {@code duration} of the kernel's time (virtual time on the simulated engine, where
+     * {@link Thread#sleep} would stop the program). A kill ends the wait with
+     * {@link ProcessKilledException}; another interrupt ends it early and stays set.
+     *
+     * @param duration zero or more
+     * @throws IllegalArgumentException if negative
+     */
+    void sleep(Duration duration);
+
+    /**
+     * Declares computation. On the simulated engine the thread's core is busy for {@code work} of
+     * virtual time, and the thread resumes when it is done (computation itself takes no virtual
+     * time there: this is how a program says what it costs). On the threaded engine real work takes
+     * real time, so this is only a safe point.
+     *
+     * @param work zero or more
+     * @throws IllegalArgumentException if negative
+     */
+    void compute(Duration work);
 }

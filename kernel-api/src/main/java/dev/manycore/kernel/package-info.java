@@ -1,11 +1,12 @@
 /**
- * The kernel: {@link dev.manycore.kernel.KernelBuilder} boots a topology, the threaded engine and
- * the fleets (name service, page allocator, process manager) on dedicated cores; a
+ * The kernel: {@link dev.manycore.kernel.KernelBuilder} boots a topology, an engine (threaded, or
+ * simulated in deterministic virtual time: {@link dev.manycore.kernel.Engines}) and the fleets (name service, page allocator, process manager) on dedicated cores; a
  * {@link dev.manycore.kernel.Kernel} runs user programs as processes and reports what happened.
  *
  * <h2>Processes and threads</h2>
  * A {@link dev.manycore.kernel.Program} is the main function of a process. Its main thread and the
- * threads it starts are Java virtual threads, each bound to a simulated core that the process
+ * threads it starts are Java virtual threads (on the simulated engine, programs of the engine that
+ * run one at a time in virtual time; see {@link dev.manycore.kernel.KernelBuilder}), each bound to a simulated core that the process
  * manager chose with the DQDT (processes spread over the chip, threads near their parent); fleet
  * cores are never chosen (fos space sharing). A thread's identity and current core live in a
  * {@link java.lang.ScopedValue} bound around its body, so the one

@@ -40,6 +40,15 @@ class KernelConfigurationTest {
         failsNaming("exitGrace", b -> b.exitGrace(Duration.ofSeconds(-1)));
         failsNaming("fleetCores", b -> b.fleetCores(3));
         failsNaming("costModel", b -> b.costModel(dev.manycore.numa.CostModel.tsar()));
+        failsNaming("engine", b -> b.engine(null));
+        failsNaming("costModel", b -> b.engine(Engines.simulated(1)).costModel(dev.manycore.numa.CostModel.tsar()));
+    }
+
+    @Test
+    void aHandOffTimeoutOutOfRangeIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Engines.simulated(1).withHandOffTimeout(Duration.ZERO));
+        assertTrue(e.getMessage().contains("handOffTimeout"), e.getMessage());
     }
 
     @Test

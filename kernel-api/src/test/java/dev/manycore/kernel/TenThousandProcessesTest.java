@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Spawns and ends 10,000 processes (each with pages, a second thread and its {@code /proc} name)
  * over a PID space of 256, so PIDs are reused about forty times, and checks that every counter is
  * back where it started: processes, PIDs, threads, DQDT thread counts per cluster, mailboxes, names
- * and pages.
+ * and pages; on both engines.
  */
 class TenThousandProcessesTest {
 
@@ -49,17 +49,7 @@ class TenThousandProcessesTest {
                     slots.acquire();
                     runs.add(spawners.submit(() -> {
                         try {
-                            UserProcess p = kernel.spawn(ProcessSpec.of("p" + n, ctx -> {
-                                Pages mine = ctx.syscalls().allocPages(1 + n % 3);
-                                UserThread t = ctx.startThread(() -> ctx.syscalls().allocPages(1));
-                                t.join();
-                                if (n % 2 == 0) {
-                                    ctx.syscalls().freePages(mine);
-                                }
-                                if (n % 5 == 0) {
-                                    ctx.syscalls().exit(n % 7);
-                                }
-                            }).withInitialPages(n % 2));
+                            UserProcess p = kernel.spawn(program(n));
                             if (!alive.add(p.pid())) {
                                 duplicates.incrementAndGet();
                             }
@@ -82,16 +72,81 @@ class TenThousandProcessesTest {
             }
             assertEquals(0, duplicates.get(), "two live processes never share a PID");
             assertEquals(0, wrongCodes.get(), "every process ended with its own exit code");
-            KernelCensus after = awaitPidsSettled(kernel);
-            assertEquals(before, after, "every counter is back where it started");
-            KernelReport reportAfter = kernel.report();
-            for (ClusterId c : chip.clusters()) {
-                assertEquals(reportBefore.userThreads(c), reportAfter.userThreads(c), "DQDT threads of " + c);
-            }
-            assertEquals(0, reportAfter.processesAlive());
-            assertEquals(reportBefore.pagesAllocated(), reportAfter.pagesAllocated());
-            assertTrue(reportAfter.pagesTaken() >= PROCESSES * 2L);
+            assertGivenBack(kernel, chip, before, awaitPidsSettled(kernel), reportBefore);
         }
+    }
+
+    /**
+     * The same on the simulated engine, in virtual time: the test thread drives the simulation, so it
+     * keeps {@value #CONCURRENT} processes alive by spawning one each time it has waited for the oldest.
+     */
+    @Test
+    void tenThousandProcessesGiveEverythingBackOnTheSimulatedEngine() throws Exception {
+        Topology chip = Topology.tsar(4, 4);
+        try (Kernel kernel = KernelBuilder.create().topology(chip).processManagers(2).maxProcesses(PIDS)
+                .engine(Engines.simulated(1)).start()) {
+            KernelCensus before = kernel.census();
+            KernelReport reportBefore = kernel.report();
+            java.util.ArrayDeque<UserProcess> running = new java.util.ArrayDeque<>();
+            java.util.ArrayDeque<Integer> numbers = new java.util.ArrayDeque<>();
+            Set<Long> alive = new java.util.HashSet<>();
+            int duplicates = 0;
+            int wrongCodes = 0;
+            for (int n = 0; n < PROCESSES || !running.isEmpty(); n++) {
+                if (running.size() == CONCURRENT || n >= PROCESSES) {
+                    UserProcess p = running.poll();
+                    int m = numbers.poll();
+                    if (p.waitFor(Duration.ofSeconds(120)) != (m % 5 == 0 ? m % 7 : 0)) {
+                        wrongCodes++;
+                    }
+                    alive.remove(p.pid());
+                }
+                if (n < PROCESSES) {
+                    UserProcess p = kernel.spawn(program(n));
+                    if (!alive.add(p.pid())) {
+                        duplicates++;
+                    }
+                    running.add(p);
+                    numbers.add(n);
+                }
+            }
+            assertEquals(0, duplicates, "two live processes never share a PID");
+            assertEquals(0, wrongCodes, "every process ended with its own exit code");
+            KernelCensus after = kernel.census();
+            for (int tick = 0; tick < 1000 && after.pidsInTransit() > 0; tick++) {
+                kernel.spawn(ProcessSpec.of("tick", ctx -> ctx.syscalls().sleep(Duration.ofMillis(1))))
+                        .waitFor(Duration.ofSeconds(10));
+                after = kernel.census();
+            }
+            assertGivenBack(kernel, chip, before, after, reportBefore);
+        }
+    }
+
+    private static void assertGivenBack(Kernel kernel, Topology chip, KernelCensus before, KernelCensus after,
+                                        KernelReport reportBefore) {
+        assertEquals(before, after, "every counter is back where it started");
+        KernelReport reportAfter = kernel.report();
+        for (ClusterId c : chip.clusters()) {
+            assertEquals(reportBefore.userThreads(c), reportAfter.userThreads(c), "DQDT threads of " + c);
+        }
+        assertEquals(0, reportAfter.processesAlive());
+        assertEquals(reportBefore.pagesAllocated(), reportAfter.pagesAllocated());
+        assertTrue(reportAfter.pagesTaken() >= PROCESSES * 2L);
+    }
+
+    /** Process {@code n} of the workload: pages, a second thread, some frees, some exit codes. */
+    private static ProcessSpec program(int n) {
+        return ProcessSpec.of("p" + n, ctx -> {
+            Pages mine = ctx.syscalls().allocPages(1 + n % 3);
+            UserThread t = ctx.startThread(() -> ctx.syscalls().allocPages(1));
+            t.join();
+            if (n % 2 == 0) {
+                ctx.syscalls().freePages(mine);
+            }
+            if (n % 5 == 0) {
+                ctx.syscalls().exit(n % 7);
+            }
+        }).withInitialPages(n % 2);
     }
 
     /** PIDs may still be settling between dPool partitions; wait (bounded) until none is in transit. */

@@ -4,8 +4,8 @@ import dev.manycore.numa.CoreId;
 
 /**
  * The system calls of a {@link BlockingProgram} in the {@link SimulatedEngine}: the hook on which
- * the kernel's {@code Syscalls} (issue 8, "user programs with blocking syscalls ... run in virtual
- * time") will be built.
+ * the kernel's {@code Syscalls} run in virtual time (issue 8, "user programs with blocking syscalls
+ * ... run in virtual time").
  *
  * <p><b>How a blocking program runs in virtual time.</b> The program runs on its own (virtual)
  * thread, but never at the same time as the engine: the engine hands control to the program in the
@@ -14,6 +14,12 @@ import dev.manycore.numa.CoreId;
  * in an order fixed by virtual time, and the run stays deterministic. Virtual time does not move
  * while the program computes: it advances by what the program declares with {@link #compute}, by
  * each send ({@code sendNanos}) and by each message it receives (its service time), like an agent.
+ *
+ * <p>Besides {@link #call} and {@link #receive}, a program may wait for any future that agents
+ * complete with {@link SimulatedEngine#await} (what the fleets' blocking client stubs and the
+ * kernel's syscalls do, through {@link Engine#await}): it hands control back in the same way and
+ * resumes at the virtual time the future was completed. {@link SimulatedEngine#interruptProgram}
+ * ends such a wait, in virtual time.
  *
  * <p><b>Rules</b>, because the engine cannot see inside the program: block only through this
  * context (no locks shared with other threads, no {@code sleep}, no I/O, no futures completed

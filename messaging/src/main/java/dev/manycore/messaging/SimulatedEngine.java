@@ -65,10 +65,13 @@ import java.util.function.ToLongFunction;
  * code that waits on a lock, a future completed by another thread or a sleep would stop virtual
  * time. User programs with blocking system calls run in virtual time through
  * {@link #spawnProgram}: one thread at a time, control handed back to the engine at every blocking
- * call of their {@link ProgramContext}, virtual time advanced only by what they declare; a program
- * that blocks anywhere else is stopped by a host-time watchdog with an error that says so. User
- * threads of the host (a test's main thread waiting on a future) must not wait for agents while the
- * engine is not running: drive the engine instead.
+ * call of their {@link ProgramContext} and at every {@link #await} of a future that agents complete,
+ * virtual time advanced only by what they declare; a program that blocks anywhere else is stopped
+ * by a host-time watchdog with an error that says so. While a program has its turn, the engine's
+ * thread waits on the engine's monitor, releasing it, so the program may call this engine (inject,
+ * spawn) as an agent's code would. Host threads that are not programs (a test's main thread) must
+ * not block on what agents complete while the engine is not running: drive the engine instead, or
+ * wait with {@link #await}, which does.
  *
  * <p>{@link #shutdown()} calls {@link Agent#onClose()} of live agents and reports what was accepted
  * and never received; crashed agents' losses are in {@link #report()}.
@@ -85,6 +88,11 @@ public final class SimulatedEngine implements Engine {
     private boolean running;
     private long hostNanos;
     private ShutdownReport shutdownReport;
+    /** Every program spawned, by address (for {@link #interruptProgram}). */
+    private final Map<Address, ProgramAgent> programs = new java.util.HashMap<>();
+
+    /** The most virtual time a driving thread's {@link #await} without a limit of its own runs the simulation. */
+    public static final long DRIVER_WAIT_LIMIT_SECONDS = 600;
 
     private SimulatedEngine(Builder b) {
         this.topology = b.topology;
@@ -209,9 +217,113 @@ public final class SimulatedEngine implements Engine {
      * @throws IllegalStateException    if the engine is shut down or the core crashed
      */
     public synchronized Address spawnProgram(CoreId core, BlockingProgram program) {
+        return spawnProgram(core, program, null);
+    }
+
+    /**
+     * Places a user program as {@link #spawnProgram(CoreId, BlockingProgram)} does, with an action
+     * for when the hand-off watchdog stops it (it blocked outside its system calls): the action runs
+     * on the engine thread, between events, right after the program's agent crashed; it may spawn,
+     * inject or complete futures (a kernel reaps the program's process there).
+     *
+     * @param core        a core of the topology
+     * @param program     the program
+     * @param onAbandoned the action, or null
+     * @return the address of the program's mailbox; {@link #interruptProgram} takes it
+     * @throws IllegalArgumentException if the core is not in the topology
+     * @throws IllegalStateException    if the engine is shut down or the core crashed
+     */
+    public synchronized Address spawnProgram(CoreId core, BlockingProgram program, Runnable onAbandoned) {
         Objects.requireNonNull(program, "program is null");
-        long handOff = programHandOffNanos;
-        return spawn(core, ctx -> new ProgramAgent(ctx, program, handOff));
+        ProgramAgent agent = new ProgramAgent(program, programHandOffNanos, this, onAbandoned);
+        Address address = spawn(core, agent::bind);
+        programs.put(address, agent);
+        return address;
+    }
+
+    /**
+     * Interrupts a program in virtual time, the deterministic counterpart of
+     * {@link Thread#interrupt()} (which a program thread must not rely on here: the engine would
+     * not see it): a program waiting in {@link #await} resumes at the current virtual time with an
+     * {@link InterruptedException}; otherwise its next {@code await} throws at once. Call it between
+     * runs, from a scripted action or from another program; it does nothing to a program that ended.
+     *
+     * @param program the address {@link #spawnProgram} returned
+     * @throws IllegalArgumentException if no program of this engine has that address
+     */
+    public synchronized void interruptProgram(Address program) {
+        ProgramAgent agent = programs.get(Objects.requireNonNull(program, "program is null"));
+        if (agent == null) {
+            throw new IllegalArgumentException(program + " is not the address of a program of this engine");
+        }
+        agent.interrupt();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here the wait is in virtual time, and what it does depends on the calling thread:
+     * <ul>
+     *   <li>the thread of a {@linkplain #spawnProgram program} of this engine, during its turn: it
+     *       hands control back to the engine until an agent completes the future (the program then
+     *       resumes at that moment of virtual time), the timeout passes, or
+     *       {@link #interruptProgram} interrupts it; the engine meanwhile runs other agents and
+     *       programs, one at a time;</li>
+     *   <li>a thread outside every run (the thread that drives the simulation: a test, the thread
+     *       that boots a kernel): it drives the simulation ({@link #runUntilDone}) until the future is
+     *       done or the timeout passes, at most {@value #DRIVER_WAIT_LIMIT_SECONDS} s of virtual time
+     *       when it has no limit of its own; such a wait fails with an {@link IllegalStateException}
+     *       rather than hang when the events run out with the future pending (nothing can complete
+     *       it) or that limit passes (a wait with a limit of its own returns false at its end);</li>
+     *   <li>the engine's thread inside a run (an agent's duty cycle, a scripted action): refused with
+     *       an {@link IllegalStateException}, because the future could only complete when the run
+     *       goes on, which needs this very thread; chain a continuation instead.</li>
+     * </ul>
+     */
+    @Override
+    public boolean await(java.util.concurrent.CompletableFuture<?> future, long timeoutNanos) throws InterruptedException {
+        Objects.requireNonNull(future, "future is null");
+        if (timeoutNanos < 0) {
+            throw new IllegalArgumentException("wait of " + timeoutNanos + " ns is negative");
+        }
+        ProgramAgent program = ProgramAgent.current();
+        if (program != null) {
+            if (!program.runsIn(sim)) {
+                throw new IllegalStateException("a program of another simulated engine cannot wait on " + this);
+            }
+            return program.awaitFuture(future, timeoutNanos);
+        }
+        synchronized (this) {
+            if (future.isDone()) {
+                return true;
+            }
+            if (running) {
+                throw new IllegalStateException("await called on the engine's thread inside a run (an agent's duty cycle"
+                        + " or a scripted action): the future can only complete when the run goes on, so this wait"
+                        + " would never end; chain a continuation on the future instead of blocking");
+            }
+            if (shutdownReport != null) {
+                throw new IllegalStateException("engine is shut down: nothing can complete the future any more");
+            }
+            long limit = Math.min(timeoutNanos, DRIVER_WAIT_LIMIT_SECONDS * 1_000_000_000L);
+            long start = sim.now();
+            long end = start + limit < 0 ? Long.MAX_VALUE : start + limit;
+            if (runUntilDone(future, end)) {
+                return true;
+            }
+            if (limit < timeoutNanos && sim.counters()[11] == 0) {
+                throw new IllegalStateException("the simulation ran out of events at " + sim.now() + " ns with the"
+                        + " awaited future still pending: no agent is left to complete it (was the service it waits"
+                        + " for started, or did it crash?)");
+            }
+            if (limit < timeoutNanos) {
+                throw new IllegalStateException("the awaited future was not done after " + DRIVER_WAIT_LIMIT_SECONDS
+                        + " s of virtual time (from " + start + " to " + sim.now() + " ns): the wait is given up"
+                        + " rather than run the simulation forever");
+            }
+            runUntil(end);
+            return false;
+        }
     }
 
     /** Marks the engine started; runs start it too. Idempotent. */

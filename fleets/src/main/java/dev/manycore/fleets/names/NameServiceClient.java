@@ -320,52 +320,52 @@ public final class NameServiceClient {
 
         /** @see NameServiceClient#register */
         public long register(Name name, Address address, NameFlags flags) {
-            return Client.await(NameServiceClient.this.register(name, address, flags));
+            return client.waitFor(NameServiceClient.this.register(name, address, flags));
         }
 
         /** @see NameServiceClient#claim */
         public long claim(Name prefix) {
-            return Client.await(NameServiceClient.this.claim(prefix));
+            return client.waitFor(NameServiceClient.this.claim(prefix));
         }
 
         /** @see NameServiceClient#delete */
         public long delete(Name name) {
-            return Client.await(NameServiceClient.this.delete(name));
+            return client.waitFor(NameServiceClient.this.delete(name));
         }
 
         /** @see NameServiceClient#unregister */
         public long unregister(Name name, Address address) {
-            return Client.await(NameServiceClient.this.unregister(name, address));
+            return client.waitFor(NameServiceClient.this.unregister(name, address));
         }
 
         /** @see NameServiceClient#move */
         public long move(Name name, Address from, Address to) {
-            return Client.await(NameServiceClient.this.move(name, from, to));
+            return client.waitFor(NameServiceClient.this.move(name, from, to));
         }
 
         /** @see NameServiceClient#lookup(Name) */
         public Address lookup(Name name) {
-            return Client.await(NameServiceClient.this.lookup(name));
+            return client.waitFor(NameServiceClient.this.lookup(name));
         }
 
         /** @see NameServiceClient#lookup(Name, long) */
         public Address lookup(Name name, long key) {
-            return Client.await(NameServiceClient.this.lookup(name, key));
+            return client.waitFor(NameServiceClient.this.lookup(name, key));
         }
 
         /** @see NameServiceClient#lookupAll */
         public List<Address> lookupAll(Name name) {
-            return Client.await(NameServiceClient.this.lookupAll(name));
+            return client.waitFor(NameServiceClient.this.lookupAll(name));
         }
 
         /** @see NameServiceClient#followMove */
         public Address followMove(Address from) {
-            return Client.await(NameServiceClient.this.followMove(from));
+            return client.waitFor(NameServiceClient.this.followMove(from));
         }
 
         /** @see NameServiceClient#image */
         public NameTableImage image(Address member) {
-            return Client.await(NameServiceClient.this.image(member));
+            return client.waitFor(NameServiceClient.this.image(member));
         }
     }
 }

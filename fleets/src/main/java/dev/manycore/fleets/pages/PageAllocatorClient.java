@@ -174,7 +174,7 @@ public final class PageAllocatorClient {
                         .exceptionally(e -> null).join();
             }
         }
-        return Client.await(done);
+        return client.waitFor(done);
     }
 
     private static long key(PageRun run) {
@@ -654,14 +654,14 @@ public final class PageAllocatorClient {
      */
     private <T> T await(CompletableFuture<T> future) {
         long limit = timeout.toNanos() * (ATTEMPTS * 2L);
+        if (!client.waitFor(future, Duration.ofNanos(limit))) {
+            throw new CallTimeoutException("the page allocator fleet did not answer " + core + " within "
+                    + Duration.ofNanos(limit) + " (" + ATTEMPTS + " attempts of " + timeout + "): is the engine"
+                    + " running?");
+        }
         try {
-            return future.orTimeout(limit, java.util.concurrent.TimeUnit.NANOSECONDS).join();
+            return future.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
-                throw new CallTimeoutException("the page allocator fleet did not answer " + core + " within "
-                        + Duration.ofNanos(limit) + " (" + ATTEMPTS + " attempts of " + timeout + "): is the engine"
-                        + " running?");
-            }
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The process mailboxes of a machine (fos paper 3.1 and 3.4): one mailbox host per core that runs
@@ -152,11 +151,11 @@ public final class Mailboxes {
             throw new IllegalArgumentException("receive wait " + wait + " is negative");
         }
         try {
-            Received r = from.call(mailbox.host(), new Receive(mailbox.id(), wait.toNanos()), wait.plus(timeout)).get();
+            Received r = from.waitForInterruptibly(
+                    from.call(mailbox.host(), new Receive(mailbox.id(), wait.toNanos()), wait.plus(timeout)));
             return Optional.ofNullable(r.letter());
-        } catch (ExecutionException e) {
-            throw RemoteErrors.translate(e.getCause() instanceof RuntimeException r ? r
-                    : new IllegalStateException("receive on " + mailbox + " failed", e.getCause()));
+        } catch (RuntimeException e) {
+            throw RemoteErrors.translate(e);
         }
     }
 
@@ -209,7 +208,7 @@ public final class Mailboxes {
 
     private static <R> R call(Client from, Address host, Request<R> request, Duration limit) {
         try {
-            return Client.await(from.call(host, request, limit));
+            return from.waitFor(from.call(host, request, limit));
         } catch (RuntimeException e) {
             throw RemoteErrors.translate(e);
         }

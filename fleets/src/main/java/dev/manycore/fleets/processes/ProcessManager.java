@@ -121,7 +121,7 @@ public final class ProcessManager {
         long spawned = 0;
         long exited = 0;
         for (Address m : fleet.members()) {
-            MemberCensus c = Client.await(client.call(m, new Census(), timeout));
+            MemberCensus c = client.waitFor(client.call(m, new Census(), timeout));
             processes += c.processes();
             threads += c.threads();
             free += c.freePids();

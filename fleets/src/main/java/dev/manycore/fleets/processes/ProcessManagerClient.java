@@ -99,7 +99,7 @@ public final class ProcessManagerClient {
     public void registerName(ProcessRef p, Name name, Address host) {
         Objects.requireNonNull(name, "name is null");
         try {
-            Client.await(client.call(p.manager(), new RegisterName(p.pid(), p.incarnation(), name,
+            client.waitFor(client.call(p.manager(), new RegisterName(p.pid(), p.incarnation(), name,
                     Objects.requireNonNull(host, "host is null")), timeout));
         } catch (RemoteFailureException e) {
             NameServiceException n = NameServiceException.rebuild(e.remoteType(), name, e.remoteMessage());
@@ -224,7 +224,7 @@ public final class ProcessManagerClient {
 
     private <R> R call(Address member, Request<R> request, Duration limit) {
         try {
-            return Client.await(client.call(member, request, limit));
+            return client.waitFor(client.call(member, request, limit));
         } catch (RuntimeException e) {
             throw RemoteErrors.translate(e);
         }

@@ -14,7 +14,10 @@ import dev.manycore.fleets.processes.ThreadPlacement;
 import dev.manycore.kernel.Pages;
 import dev.manycore.kernel.ProcessKilledException;
 import dev.manycore.kernel.ProcessSpec;
+import dev.manycore.messaging.Address;
+import dev.manycore.messaging.Clock;
 import dev.manycore.messaging.Engine;
+import dev.manycore.messaging.SimulatedEngine;
 import dev.manycore.numa.ClusterId;
 import dev.manycore.numa.CoreId;
 import dev.manycore.numa.Topology;
@@ -27,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -212,13 +213,37 @@ public final class KernelRuntime {
         return services(kernelCore);
     }
 
+    /** Runs a call and records its round trip by the engine's clock (virtual time on the simulated engine). */
     <T> T timed(String fleet, Supplier<T> call) {
-        long start = System.nanoTime();
+        Clock clock = engine.clock();
+        long start = clock.nanos();
         try {
             return call.get();
         } finally {
-            latencies.record(fleet, System.nanoTime() - start);
+            latencies.record(fleet, clock.nanos() - start);
         }
+    }
+
+    /**
+     * @param d a duration
+     * @return its nanoseconds, {@link Long#MAX_VALUE} when it is longer than that
+     */
+    static long nanos(Duration d) {
+        return d.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : Math.max(0, d.toNanos());
+    }
+
+    /**
+     * Waits for a future in the engine's time (see {@link Engine#await}).
+     *
+     * @return true when it is done
+     */
+    boolean await(java.util.concurrent.CompletableFuture<?> future, Duration timeout) throws InterruptedException {
+        return engine.await(future, nanos(timeout));
+    }
+
+    /** Interrupts a user thread's program on the simulated engine. */
+    void interruptProgram(Address program) {
+        ((SimulatedEngine) engine).interruptProgram(program);
     }
 
     /** @throws IllegalStateException if the kernel was closed */
@@ -323,9 +348,49 @@ public final class KernelRuntime {
         ThreadRuntime t = new ThreadRuntime(p, placed.tid(), placed.core());
         p.threads.put(t.tid, t);
         Runnable run = p.exiting || p.killed ? () -> { } : body;
-        t.thread = Thread.ofVirtual().name(p.name() + "-" + p.pid() + "/" + t.tid).unstarted(() -> runThread(t, run));
-        t.thread.start();
+        start(t, () -> runThread(t, run));
         return t;
+    }
+
+    /**
+     * Starts a user thread's body: on the threaded engine a virtual thread; on the simulated engine
+     * a program of the engine on the thread's core, which runs one at a time with the engine and
+     * every other program and hands control back at each syscall (SimulatedEngine.spawnProgram).
+     */
+    void start(ThreadRuntime t, Runnable body) {
+        if (engine instanceof SimulatedEngine sim) {
+            t.program = sim.spawnProgram(t.core, ctx -> {
+                t.programContext = ctx;
+                t.thread = Thread.currentThread();
+                body.run();
+            }, () -> abandoned(t, sim));
+        } else {
+            Thread thread = Thread.ofVirtual().name(t.process.name() + "-" + t.process.pid() + "/" + t.tid)
+                    .unstarted(body);
+            t.thread = thread;
+            thread.start();
+        }
+    }
+
+    /**
+     * The simulated engine stopped a user thread that ran its hand-off timeout of host time without
+     * a syscall (it blocked outside them): the process ends with that error, and what the thread
+     * would have done at its end is done by a fresh program on its core. Runs on the engine thread.
+     */
+    private void abandoned(ThreadRuntime t, SimulatedEngine sim) {
+        ProcessRuntime p = t.process;
+        t.abandoned = true;
+        p.abandon("thread " + t.tid + " of process " + p.pid() + " (" + p.name() + ") did not reach a syscall within"
+                + " the simulated engine's hand-off timeout of host time and was stopped: on the simulated engine a user"
+                + " thread may block only in its syscalls (not in Thread.sleep, a lock, I/O or a future of its own;"
+                + " use Syscalls.sleep and the kernel's mailboxes)");
+        sim.spawnProgram(t.core, ctx -> ScopedValue.where(CURRENT, t).run(() -> {
+            if (t == p.main) {
+                p.finishAbandoned();
+            } else {
+                threadEnded(t);
+            }
+        }), null);
     }
 
     private void runThread(ThreadRuntime t, Runnable body) {
@@ -336,18 +401,26 @@ public final class KernelRuntime {
         } catch (RuntimeException | Error e) {
             LOG.warn("thread {}/{} of {} failed: {}", t.process.pid(), t.tid, t.process.name(), e.toString());
         } finally {
-            try {
-                timed(Latencies.PROCESSES, () -> {
-                    services(t.core).pm().threadExited(t.process.ref, t.tid);
-                    return null;
-                });
-            } catch (NoSuchProcessException | IllegalStateException e) {
-                LOG.debug("thread {}/{} exit report: {}", t.process.pid(), t.tid, e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.warn("thread {}/{} exit report failed: {}", t.process.pid(), t.tid, e.toString());
+            if (!t.abandoned) {
+                threadEnded(t);
             }
+        }
+    }
+
+    /** Reports a thread's end to the process manager and completes its join. */
+    private void threadEnded(ThreadRuntime t) {
+        try {
+            timed(Latencies.PROCESSES, () -> {
+                services(t.core).pm().threadExited(t.process.ref, t.tid);
+                return null;
+            });
+        } catch (NoSuchProcessException | IllegalStateException e) {
+            LOG.debug("thread {}/{} exit report: {}", t.process.pid(), t.tid, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("thread {}/{} exit report failed: {}", t.process.pid(), t.tid, e.toString());
+        } finally {
             t.process.threads.remove(t.tid);
-            t.done.countDown();
+            t.finished.complete(null);
         }
     }
 
@@ -383,15 +456,16 @@ public final class KernelRuntime {
         }
         for (ProcessRuntime p : List.copyOf(processes.values())) {
             try {
-                p.exit.get(grace.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                stuck++;
-                LOG.warn("close: process {} ({}) did not end within {}", p.pid(), p.name(), grace);
+                if (!await(p.exit, grace)) {
+                    stuck++;
+                    LOG.warn("close: process {} ({}) did not end within {}", p.pid(), p.name(), grace);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 stuck++;
-            } catch (java.util.concurrent.ExecutionException e) {
-                LOG.debug("close: process {} ended with {}", p.pid(), e.getCause().toString());
+            } catch (IllegalStateException e) {
+                stuck++;
+                LOG.warn("close: process {} ({}): {}", p.pid(), p.name(), e.getMessage());
             }
         }
         closed = true;

@@ -23,12 +23,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -67,12 +66,16 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
     volatile boolean killed;
     volatile boolean exiting;
     private volatile Integer exitCode;
+    private volatile String abandonReason;
+    /** Serialises migration with the closing of the mailboxes it moves; held across syscalls. */
+    private final EngineLock mailboxLock;
 
     ProcessRuntime(KernelRuntime kernel, ProcessRef ref, ProcessSpec spec, CoreId core) {
         this.kernel = kernel;
         this.ref = ref;
         this.spec = spec;
         this.main = new ThreadRuntime(this, 0, core);
+        this.mailboxLock = new EngineLock(kernel.engine());
         threads.put(0, main);
     }
 
@@ -95,13 +98,15 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
 
     @Override
     public int waitFor(Duration timeout) throws TimeoutException, InterruptedException {
-        try {
-            return exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS).code();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("process " + pid() + " ended without a status: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
+        Objects.requireNonNull(timeout, "timeout is null");
+        if (!kernel.await(exit, timeout)) {
             throw new TimeoutException("process " + pid() + " (" + name() + ") did not end within " + timeout);
         }
+        String reason = abandonReason;
+        if (reason != null) {
+            throw new IllegalStateException(reason);
+        }
+        return exit.join().code();
     }
 
     @Override
@@ -132,9 +137,18 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
     }
 
     @Override
-    public synchronized void migrate(ClusterId target) {
+    public void migrate(ClusterId target) {
         kernel.checkOpen();
         kernel.topology().cluster(target.index());
+        CompletableFuture<Void> release = mailboxLock.acquire();
+        try {
+            migrateHolding(target);
+        } finally {
+            release.complete(null);
+        }
+    }
+
+    private void migrateHolding(ClusterId target) {
         if (exit.isDone() || exiting || killed) {
             throw new IllegalStateException("process " + pid() + " has ended or is ending: it cannot migrate");
         }
@@ -224,8 +238,25 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
     // ---------------------------------------------------------------- threads and exit
 
     void startMain() {
-        main.thread = Thread.ofVirtual().name(spec.name() + "-" + pid() + "/0").unstarted(this::runMain);
-        main.thread.start();
+        kernel.start(main, this::runMain);
+    }
+
+    /**
+     * A thread was stopped by the simulated engine for blocking outside its syscalls: the process
+     * exits (code 1) and {@link #waitFor} reports the reason. The first reason is kept.
+     *
+     * @param reason what happened, for the waiter
+     */
+    void abandon(String reason) {
+        if (abandonReason == null) {
+            abandonReason = reason;
+        }
+        requestExit(1);
+    }
+
+    /** Ends the process after its main thread was stopped (on a fresh program, see {@link #abandon}). */
+    void finishAbandoned() {
+        finish(1);
     }
 
     private void runMain() {
@@ -242,6 +273,9 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
                 LOG.warn("process {} ({}) failed: {}", pid(), name(), t.toString());
                 code = 1;
             }
+        }
+        if (main.abandoned) {
+            return; // the simulated engine stopped this thread; another program ended the process
         }
         Integer requested = exitCode;
         finish(requested != null ? requested : code);
@@ -322,23 +356,29 @@ final class ProcessRuntime implements UserProcess, ProcessContext {
     }
 
     /** Closes every mailbox the process held; serialised with {@link #migrate}, which moves them. */
-    private synchronized void closeMailboxes(CoreServices s) {
-        List<MailboxRef> boxes = new ArrayList<>(mailboxes);
-        for (MailboxRef m : boxes.reversed()) {
-            try {
-                kernel.timed(Latencies.MAILBOXES, () -> kernel.mailboxes().close(s.client(), m));
-            } catch (MailboxClosedException e) {
-                LOG.debug("process {}: {}", pid(), e.getMessage());
+    private void closeMailboxes(CoreServices s) {
+        CompletableFuture<Void> release = mailboxLock.acquire();
+        try {
+            List<MailboxRef> boxes = new ArrayList<>(mailboxes);
+            for (MailboxRef m : boxes.reversed()) {
+                try {
+                    kernel.timed(Latencies.MAILBOXES, () -> kernel.mailboxes().close(s.client(), m));
+                } catch (MailboxClosedException e) {
+                    LOG.debug("process {}: {}", pid(), e.getMessage());
+                }
             }
+        } finally {
+            release.complete(null);
         }
     }
 
     /** Joins a thread within the exit grace, ignoring interrupts (a kill may arrive meanwhile). */
     private boolean joinQuietly(ThreadRuntime t) {
-        long deadline = System.nanoTime() + kernel.exitGrace().toNanos();
+        dev.manycore.messaging.Clock clock = kernel.engine().clock();
+        long deadline = clock.nanos() + kernel.exitGrace().toNanos();
         while (true) {
             try {
-                return t.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                return t.join(Duration.ofNanos(Math.max(0, deadline - clock.nanos())));
             } catch (InterruptedException e) {
                 LOG.debug("process {}: interrupted while joining thread {}", pid(), t.tid);
             }

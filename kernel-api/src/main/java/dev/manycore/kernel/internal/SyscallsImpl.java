@@ -240,16 +240,57 @@ final class SyscallsImpl implements Syscalls {
         Objects.requireNonNull(timeout, "timeout is null");
         CoreServices s = enter();
         MailboxRef box = requested == null ? process().mailbox : process().current(requested);
-        long start = System.nanoTime();
+        long start = now();
         try {
             Optional<Letter> letter = kernel().mailboxes().receive(s.client(), box, timeout);
-            kernel().latencies().record(Latencies.MAILBOXES, System.nanoTime() - start);
+            kernel().latencies().record(Latencies.MAILBOXES, now() - start);
             return letter;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             safePoint();
             return Optional.empty();
         }
+    }
+
+    @Override
+    public long now() {
+        return kernel().engine().clock().nanos();
+    }
+
+    @Override
+    public void sleep(Duration duration) {
+        safePoint();
+        pause(nonNegative(duration, "sleep"));
+    }
+
+    private static Duration nonNegative(Duration d, String what) {
+        if (Objects.requireNonNull(d, what + " duration is null").isNegative()) {
+            throw new IllegalArgumentException(what + " of " + d + " is negative");
+        }
+        return d;
+    }
+
+    /** Lets {@code duration} of the engine's time pass; an interrupt ends it at a safe point. */
+    private void pause(Duration duration) {
+        try {
+            kernel().await(new java.util.concurrent.CompletableFuture<Void>(), duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            safePoint();
+        }
+    }
+
+    @Override
+    public void compute(Duration work) {
+        nonNegative(work, "compute");
+        safePoint();
+        dev.manycore.messaging.ProgramContext program = self.programContext;
+        if (program == null || work.isZero()) {
+            return;
+        }
+        // the core is busy for the work; the thread resumes when its core is free again
+        program.compute(KernelRuntime.nanos(work));
+        pause(Duration.ofNanos(1));
     }
 
     @Override

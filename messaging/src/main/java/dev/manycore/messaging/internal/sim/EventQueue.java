@@ -124,16 +124,8 @@ public final class EventQueue {
             if (first >= n) {
                 break;
             }
-            int best = first;
-            long bt = k[2 * first];
-            int last = Math.min(first + 4, n);
-            for (int c = first + 1; c < last; c++) {
-                long ct = k[2 * c];
-                if (ct < bt || (ct == bt && k[2 * c + 1] < k[2 * best + 1])) {
-                    best = c;
-                    bt = ct;
-                }
-            }
+            int best = HeapKeys.minChild(k, first, n);
+            long bt = k[2 * best];
             long bs = k[2 * best + 1];
             if (time < bt || (time == bt && seq < bs)) {
                 break;

@@ -126,7 +126,7 @@ final class SimAgentContext implements AgentContext {
 
     @Override
     public long now() {
-        return sim.timeOf(this);
+        return sim.scheduler.timeOf(this);
     }
 
     @Override
@@ -135,13 +135,13 @@ final class SimAgentContext implements AgentContext {
         if (route == null) {
             route = newRoute(to);
             if (route == null) {
-                sim.refusedClosed++;
+                sim.ledger.refusedClosed++;
                 return SendStatus.CLOSED;
             }
         }
         lastTo = to;
         lastRoute = route;
-        SendStatus status = sim.send(this, route, payload, correlationId);
+        SendStatus status = sim.delivery.send(this, route, payload, correlationId);
         if (status == SendStatus.CLOSED && route.destination.state >= CRASHED) {
             // the mailbox is gone for good; a partition's CLOSED keeps the route and its arrival order
             forget(to, route);
@@ -159,8 +159,8 @@ final class SimAgentContext implements AgentContext {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit " + limit + " is not positive: a receive takes at least 1 message");
         }
-        sim.checkInCycle(this, "receive");
-        return sim.receive(this, handler, limit);
+        sim.scheduler.checkInCycle(this, "receive");
+        return sim.delivery.receive(this, handler, limit);
     }
 
     @Override
@@ -179,7 +179,7 @@ final class SimAgentContext implements AgentContext {
             throw new IllegalStateException("a channel from " + address + " to " + to
                     + " is already open: open a channel once, close it before opening it again");
         }
-        SendStatus status = sim.admit(this, route, false);
+        SendStatus status = sim.delivery.admit(this, route, false);
         if (status == SendStatus.DELIVERED) {
             route.channelOpen = true;
         }
@@ -200,7 +200,7 @@ final class SimAgentContext implements AgentContext {
         if (time < wakeAt) {
             wakeAt = time;
         }
-        sim.wakeRequested(this, time);
+        sim.scheduler.wakeRequested(this, time);
     }
 
     @Override

@@ -36,10 +36,10 @@ final class SimRoute {
      * Sizes the payload and computes its latencies, from the cache when the class repeats.
      *
      * @param payload the payload being sent
-     * @param costs   the simulation's cost figures
+     * @param costs   the simulation's delivery, which holds the cost figures
      * @return its bytes (the latencies are then in {@link #mailboxLatency()} and {@link #channelLatency()})
      */
-    int size(Object payload, Simulation costs) {
+    int size(Object payload, Delivery costs) {
         Class<?> type = payload.getClass();
         if (type == sizedClass) {
             return sizedBytes;

@@ -7,13 +7,15 @@
  *   <li>{@link dev.manycore.messaging.internal.sim.EventQueue}: message deliveries, agent starts,
  *       fault transitions and scripted actions in a 4-ary min-heap over primitive arrays
  *       ({@code long time, long seq, int ref}: 20 bytes a slot, no object per event). A delivery's
- *       message lives in the simulation's message table, a struct of arrays with a free list
- *       (payload, sender, correlation, send time, receiver, origin, channel: 36 bytes a slot plus
- *       the payload object). An {@link dev.manycore.messaging.Envelope} is made only when the
+ *       message lives in the simulation's message table, two arrays with a free list (payload,
+ *       sender and channel side by side in one, correlation, send time and receiver/origin in the
+ *       other: 36 bytes a slot plus the payload object, two cache lines read per hand-over). An {@link dev.manycore.messaging.Envelope} is made only when the
  *       message is handed to its receiver.</li>
  *   <li>{@link dev.manycore.messaging.internal.sim.RunQueue}: when each agent runs next, at most one
  *       entry per agent, with decrease-key; a re-armed timer moves the entry instead of leaving a
- *       dead event behind. Ties between the two queues are broken by one shared sequence counter.</li>
+ *       dead event behind. Ties between the two queues are broken by one shared sequence counter.
+ *       The run being processed keeps its entry until its cycle ends, then the entry is moved to
+ *       the agent's next run (one sift, not a poll and an insert).</li>
  *   <li>When the next event would be the run of the agent that a delivery just reached, or the
  *       re-run of an agent that reported work, it is run in place without touching either queue;
  *       the order of events is unchanged (the pinned trace hash of {@code DeterminismTest} checks
