@@ -76,6 +76,7 @@ public final class PageAllocatorClient {
     private static final long CACHED = -1L;
     private static final long ABSENT = -2L;
     private static final int ATTEMPTS = 4;
+    private static final Duration RECHECK = Duration.ofMillis(1);
 
     private final PageAllocator allocator;
     private final Client client;
@@ -96,6 +97,7 @@ public final class PageAllocatorClient {
     private final AtomicBoolean inUse = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Runnable> crossOps = new ConcurrentLinkedQueue<>();
     private volatile Address nearest;
+    private final AtomicBoolean lookingUp = new AtomicBoolean();
     /** This client's id in request keys. */
     private final long clientId;
     /** The next request sequence number. */
@@ -148,7 +150,8 @@ public final class PageAllocatorClient {
     /**
      * Runs an operation on the cache's state: at once if no thread holds it, else by the holder
      * before it lets go, or by this thread as soon as it finds the cache free (it looks again every
-     * millisecond while it waits). The operation must not call another client's {@code confined}.
+     * millisecond of the engine's clock while it waits). The operation must not call another
+     * client's {@code confined}.
      */
     private <T> T confined(Supplier<T> op) {
         if (tryEnter()) {
@@ -170,8 +173,8 @@ public final class PageAllocatorClient {
             if (tryEnter()) {
                 exit();
             } else {
-                done.copy().completeOnTimeout(null, 1, java.util.concurrent.TimeUnit.MILLISECONDS)
-                        .exceptionally(e -> null).join();
+                // in the engine's time: on the simulated engine the holder runs only while this waits
+                client.waitFor(done, RECHECK);
             }
         }
         return client.waitFor(done);
@@ -262,7 +265,7 @@ public final class PageAllocatorClient {
             int want = count - got.size();
             Object reply;
             try {
-                reply = await(callWithRetry(() -> firstHop(), key -> new AllocateBatch(cluster, cluster, want, owner,
+                reply = await(callWithRetry(this::firstHop, key -> new AllocateBatch(cluster, cluster, want, owner,
                         AllocationPriority.ORDINARY, 0, List.of(), key)));
             } catch (RuntimeException e) {
                 giveBack(got, owner);
@@ -295,27 +298,48 @@ public final class PageAllocatorClient {
                 });
     }
 
-    /** @return the member an allocation goes to first: the nearest by the name service, or this cluster's */
+    /**
+     * The member an allocation goes to: the nearest one by the name service once a lookup has told
+     * it, else the member that holds this cluster's bank in the current view. Never blocks, so it is
+     * safe on the gateway's engine thread (where retries run) and in {@link #allocateAsync}: an
+     * unknown or stale nearest member starts one asynchronous lookup and this request goes by the
+     * view meanwhile.
+     */
     private Address firstHop() {
         if (names != null) {
             Address a = nearest;
-            if (a == null) {
-                try {
-                    a = names.blocking().lookup(Name.of(PageAllocator.NAME));
-                    if (allocator.fleet().view().contains(a)) {
-                        nearest = a;
-                        return a;
-                    }
-                } catch (RuntimeException notYetRegistered) {
-                    // the registration follows the fleet's views; until then route by the view
-                }
-            } else if (allocator.fleet().view().contains(a)) {
+            if (a != null && allocator.fleet().view().contains(a)) {
                 return a;
-            } else {
-                nearest = null;
             }
+            nearest = null;
+            learnNearest();
         }
         return allocator.serverOf(cluster);
+    }
+
+    /** @return the nearest member the name service told this client, or null while none is known (for tests) */
+    Address nearestByName() {
+        return nearest;
+    }
+
+    private void learnNearest() {
+        if (!lookingUp.compareAndSet(false, true)) {
+            return;
+        }
+        CompletableFuture<Address> lookup;
+        try {
+            lookup = names.lookup(Name.of(PageAllocator.NAME));
+        } catch (RuntimeException closed) {
+            lookingUp.set(false);
+            return;
+        }
+        lookup.whenComplete((a, notYetRegistered) -> {
+            // until the registration follows the fleet's views, requests go by the view
+            if (a != null && allocator.fleet().view().contains(a)) {
+                nearest = a;
+            }
+            lookingUp.set(false);
+        });
     }
 
     // ---------------------------------------------------------------- cache

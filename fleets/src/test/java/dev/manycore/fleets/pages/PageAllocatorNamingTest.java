@@ -49,8 +49,14 @@ class PageAllocatorNamingTest {
                     best = Math.min(best, topology.distance(c, topology.clusterOf(m.core())));
                 }
                 assertEquals(best, topology.distance(c, topology.clusterOf(nearest.core())), "nearest member of " + c);
-                PageRun run = f.pages.client(core).allocate(1, 3);
+                PageAllocatorClient client = f.pages.client(core);
+                PageRun run = client.allocate(1, 3);
                 assertEquals(c, run.cluster());
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (client.nearestByName() == null && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                assertEquals(nearest, client.nearestByName(), "the client learnt its member from the name service");
             }
             assertEquals(2 * topology.clusterCount(), f.assertConserved().heldPages());
             assertTrue(f.pages.client(f.userCore(topology.cluster(0))).releaseOwner(3) == 2 * topology.clusterCount());
