@@ -190,6 +190,18 @@ public final class Fleet {
         control.crash();
     }
 
+    /**
+     * For tests and monitoring: the views that members installed with an epoch that a different
+     * installed view already had. The membership protocol decides each view with a quorum of the
+     * previous one, so this stays empty; a non-empty list means two sides of a partition both
+     * moved on, and their states may have diverged.
+     *
+     * @return the conflicting views, in the order they were installed
+     */
+    public List<MembershipView> conflictingViews() {
+        return state.conflictingViews();
+    }
+
     /** @return each member's last load report */
     public Map<Address, LoadReport> loads() {
         return Map.copyOf(state.loads());

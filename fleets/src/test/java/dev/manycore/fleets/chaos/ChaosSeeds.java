@@ -10,8 +10,10 @@ import java.util.stream.LongStream;
  * test JVM): {@code chaos.seed} runs that one seed only (to replay a failure); else
  * {@code chaos.seeds} seeds (default {@value #DEFAULT_SEEDS}, the normal build) from
  * {@code chaos.firstSeed} (default 1). {@code -Pchaos} sets {@code chaos.seeds=2000}.
- * {@code chaos.longPartitions=true} exposes the fleets to partitions longer than their suspicion
- * time, which they are not specified to survive.
+ * {@code chaos.longPartitions=true} exposes every fleet to partitions longer than its suspicion
+ * time (the name service runs them in every build): only a side with a quorum of the view moves
+ * on; a fleet of four that loses two members while a partition blocks the first view change
+ * cannot move on at all (page fleet seed 129).
  */
 final class ChaosSeeds {
 

@@ -91,6 +91,17 @@ import java.util.Set;
  * abort is always acknowledged. So a replica cut off for a while still applies every update
  * committed meanwhile, and replicas stay identical.
  *
+ * <p><b>Partitions longer than the suspicion time.</b> The fleet installs a new view only with a
+ * quorum of the current one (FleetMember, ViewAgreement), so at most one side of a partition
+ * moves on. A member on the other side keeps its view and keeps answering reads from its replica
+ * (which may miss what the other side commits meanwhile); its updates cannot commit, since a
+ * commit needs a yes from every member of the view and the members that moved on vote "stale" or
+ * cannot be reached: they wait, and the client's update timeout answers
+ * {@link NameServiceTimeoutException} (outcome unknown: once the member learns it was evicted it
+ * hands the waiting update to the primary side's coordinator, which may still commit it). On heal
+ * an evicted replica {@link #rejoinsAfterEviction() joins again}, drops what it had prepared and
+ * copies the table from the primary side, so every replica converges.
+ *
  * <p><b>Joins</b> (fos report 4.4): the fleet freezes every member; a frozen member holds new
  * updates back and reports quiescence when it coordinates, holds and waits for nothing; the
  * coordinator then copies its table to the joiner.
@@ -655,6 +666,18 @@ public final class NameReplica implements FleetServer {
     @Override
     public void installState(Object state) {
         table = NameTable.of((NameTableImage) state);
+        // a member evicted and admitted again drops what it prepared in its old view: the members
+        // that stayed terminated those transactions, and the copy holds their outcome
+        prepared.clear();
+        waiting.clear();
+        early.clear();
+        terminations.clear();
+    }
+
+    /** @return true: an evicted replica joins again and replaces its table with a copy of the primary partition's */
+    @Override
+    public boolean rejoinsAfterEviction() {
+        return true;
     }
 
     @Override
