@@ -72,11 +72,17 @@ import java.util.Set;
  * <p><b>Failures.</b> When a view change removes members, the coordinator aborts and restarts
  * its undecided transactions in the new view. A participant holding a transaction prepared by a
  * coordinator that left runs a termination round: it asks every member of the new view; a member
- * that answers "prepared" promises to ignore the old coordinator from then on; if any member
- * committed, all commit, otherwise all abort. A coordinator decides to commit only after every
+ * that answers "prepared" promises to ignore the old coordinator from then on, and a member that
+ * knows nothing of the transaction promises never to prepare it. The first answer that settles
+ * the outcome decides: a member that committed or aborted it, or a participant that never voted
+ * (so the coordinator cannot have committed: abort); when every member answered "prepared" or was
+ * not a participant, all abort (no member of the view can learn a commit any more: each promised
+ * to ignore the coordinator). A round that loses a member is run again in the next view, so the
+ * outcome is resolved as long as one member that knows it survives, whatever the number of
+ * failures, and is abort when none does. A coordinator decides to commit only after every
  * member of its view voted yes, and answers its client only after every participant acknowledged
  * applying the commit; so replicas never diverge, and an update reported committed is in every
- * replica of the view (one more failure during a termination round is tolerated, not two). A
+ * replica of the view. A
  * coordinator evicted while it waits for acknowledgements answers "outcome unknown"
  * ({@link NameServiceTimeoutException}): the members that remain decide.
  *
@@ -135,6 +141,13 @@ public final class NameReplica implements FleetServer {
         }
     };
     private final Map<TxId, Termination> terminations = new LinkedHashMap<>();
+    /** Transactions this member answered UNKNOWN about, so promised never to prepare. */
+    private final LinkedHashMap<TxId, Boolean> refused = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TxId, Boolean> eldest) {
+            return size() > DECIDED_MEMORY;
+        }
+    };
     private final Map<TxId, Aborting> aborting = new LinkedHashMap<>();
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private final List<Held> awaitingView = new ArrayList<>();
@@ -226,7 +239,7 @@ public final class NameReplica implements FleetServer {
         TxId id = new TxId(ctx.now(), ctx.address(), sequence++);
         Coordinated tx = new Coordinated(id, update, caller, view.epoch(), view.members(), attempts);
         coordinating.put(id, tx);
-        Prepare prepare = new Prepare(id, view.epoch(), update);
+        Prepare prepare = new Prepare(id, view.epoch(), update, view.members());
         for (Address a : view.members()) {
             ctx.send(a, prepare);
         }
@@ -325,7 +338,7 @@ public final class NameReplica implements FleetServer {
         }
         MembershipView view = ctx.view();
         for (Coordinated tx : coordinating.values()) {
-            resend(view, tx.waitingFor, new Prepare(tx.id, tx.epoch, tx.update));
+            resend(view, tx.waitingFor, new Prepare(tx.id, tx.epoch, tx.update, tx.participants));
         }
         for (Coordinated tx : committing.values()) {
             resend(view, tx.waitingFor, new Commit(tx.id));
@@ -379,7 +392,7 @@ public final class NameReplica implements FleetServer {
             early.add(new Waiting(p, from));
             return null;
         }
-        if (p.epoch() < epoch || !ctx.isMember() || decided.containsKey(p.tx())) {
+        if (p.epoch() < epoch || !ctx.isMember() || decided.containsKey(p.tx()) || refused.containsKey(p.tx())) {
             ctx.send(from, Vote.stale(p.tx()));
             return null;
         }
@@ -400,7 +413,7 @@ public final class NameReplica implements FleetServer {
             return null;
         }
         long version = p.update() instanceof Claim ? 0 : table.lastVersion(p.update().name()) + 1;
-        prepared.put(p.tx(), new Prepared(p.tx(), p.update(), from, version));
+        prepared.put(p.tx(), new Prepared(p.tx(), p.update(), from, version, p.participants()));
         ctx.send(from, Vote.yes(p.tx(), version));
         return null;
     }
@@ -521,6 +534,11 @@ public final class NameReplica implements FleetServer {
                 p.promised = true;
                 known = Outcome.PREPARED;
             } else {
+                // never voted: promise never to (a prepare still on its way, or waiting for the
+                // name's lock, is refused), so the coordinator cannot commit and the asker may abort
+                refused.put(q.tx(), Boolean.TRUE);
+                waiting.removeIf(w -> w.prepare.tx().equals(q.tx()));
+                early.removeIf(w -> w.prepare.tx().equals(q.tx()));
                 known = Outcome.UNKNOWN;
             }
         }
@@ -534,10 +552,23 @@ public final class NameReplica implements FleetServer {
         if (t == null || p == null || !t.waitingFor.remove(from)) {
             return null;
         }
-        if (answer.outcome() == Outcome.COMMITTED) {
-            resolve(p, true);
-        } else if (t.waitingFor.isEmpty()) {
-            resolve(p, false);
+        // any member that knows the outcome settles it; a participant that never voted (and now
+        // never will) means no commit; otherwise every member of the view was prepared or was not
+        // a participant, each promised to ignore the old coordinator, and abort is the outcome
+        // (a member that applied a commit and left is no longer in the view: it cannot disagree)
+        switch (answer.outcome()) {
+            case COMMITTED -> resolve(p, true);
+            case ABORTED -> resolve(p, false);
+            case UNKNOWN -> {
+                if (p.participants.contains(from) || t.waitingFor.isEmpty()) {
+                    resolve(p, false);
+                }
+            }
+            case PREPARED -> {
+                if (t.waitingFor.isEmpty()) {
+                    resolve(p, false);
+                }
+            }
         }
         return null;
     }
@@ -717,13 +748,15 @@ public final class NameReplica implements FleetServer {
         final NameUpdate update;
         final Address coordinator;
         final long version;
+        final List<Address> participants;
         boolean promised;
 
-        Prepared(TxId tx, NameUpdate update, Address coordinator, long version) {
+        Prepared(TxId tx, NameUpdate update, Address coordinator, long version, List<Address> participants) {
             this.tx = tx;
             this.update = update;
             this.coordinator = coordinator;
             this.version = version;
+            this.participants = participants;
         }
     }
 
