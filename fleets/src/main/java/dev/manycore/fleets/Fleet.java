@@ -176,18 +176,45 @@ public final class Fleet {
     }
 
     /**
-     * Crashes a member, for failure tests: from its next duty cycle it drains and discards its
-     * messages and answers nothing, as a failed core would. The others detect it by its silence.
+     * Crashes a member, fail-stop: it stops at once, without running its service's
+     * {@link FleetServer#stop()} hook, and the engine retires it ({@link Engine#retire}): its
+     * mailbox closes, so later sends to it answer {@link dev.manycore.messaging.SendStatus#CLOSED}
+     * (callers fail at once with an {@link UndeliverableException} instead of waiting for their
+     * timeouts), the messages left in it are discarded, and calls it was waiting on fail. The
+     * others still remove it only once its silence outlasts the suspicion time: a closed mailbox
+     * is no proof of death, since a partition answers CLOSED too. This is what a failed core does;
+     * {@link #crash} is a hang instead.
      *
      * @param member a member's address
-     * @throws IllegalArgumentException if the address is not a member of this fleet
+     * @return completes, once the member no longer runs, with the number of messages discarded
+     * @throws IllegalArgumentException if the address was never a member of this fleet
+     */
+    public CompletableFuture<Long> failStop(Address member) {
+        control(member).crash();
+        return engine.retire(member);
+    }
+
+    /**
+     * Crashes a member as a hang, for failure-detection tests: from its next duty cycle it accepts
+     * and discards every message and answers nothing, and its mailbox stays open (senders see
+     * DELIVERED), so its callers learn of the failure only at their timeouts and the others only by
+     * its silence. Kept as the meaning of "crash" because clients that fail over only after a
+     * timeout (the page allocator's, which retries a CLOSED member at once) are tested with it; a
+     * failed core that closes its mailbox is {@link #failStop}.
+     *
+     * @param member a member's address
+     * @throws IllegalArgumentException if the address was never a member of this fleet
      */
     public void crash(Address member) {
-        ServerControl control = state.controls().get(member);
+        control(member).crash();
+    }
+
+    private ServerControl control(Address member) {
+        ServerControl control = state.controls().get(Objects.requireNonNull(member, "member is null"));
         if (control == null) {
             throw new IllegalArgumentException(member + " was never a member of fleet " + name);
         }
-        control.crash();
+        return control;
     }
 
     /**
@@ -213,11 +240,7 @@ public final class Fleet {
      * @throws IllegalArgumentException if it was never a member
      */
     public ServerMetrics metrics(Address member) {
-        ServerControl control = state.controls().get(member);
-        if (control == null) {
-            throw new IllegalArgumentException(member + " was never a member of fleet " + name);
-        }
-        return control.metrics();
+        return control(member).metrics();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.manycore.fleets;
 
 import dev.manycore.dqdt.Dqdt;
 import dev.manycore.messaging.Address;
+import dev.manycore.messaging.SendStatus;
 import dev.manycore.messaging.ThreadedEngine;
 import dev.manycore.numa.CoreId;
 import dev.manycore.numa.Topology;
@@ -159,18 +160,33 @@ class FleetTest {
     }
 
     @Test
-    void crashedMemberIsSuspectedAndRemoved() throws Exception {
+    void aFailStopCrashClosesTheMailboxAndTheMemberIsSuspectedAndRemoved() throws Exception {
         Fleet fleet = Fleet.builder(engine, "cells", Cell::new).cores(cores(4, 8, 12, 13))
                 .failureDetection(Duration.ofMillis(50), Duration.ofMillis(1000)).start();
         MembershipView v = get(fleet.whenView(view -> view.size() == 4));
         Address victim = v.members().getFirst();
-        fleet.crash(victim);
+        get(fleet.failStop(victim));
+        assertEquals(SendStatus.CLOSED, engine.inject(victim, victim, new Get(), 0L),
+                "a crashed member's mailbox is closed (fail-stop)");
         MembershipView after = get(fleet.whenView(view -> !view.contains(victim)));
         assertEquals(3, after.size());
         assertEquals(after.members().getFirst(), after.coordinator());
         for (Address a : after.members()) {
             assertEquals(a, client.callAndWait(a, new Whoami(), WAIT));
         }
+    }
+
+    @Test
+    void aHungMemberKeepsItsMailboxOpenAndIsRemovedForItsSilence() throws Exception {
+        Fleet fleet = Fleet.builder(engine, "cells", Cell::new).cores(cores(4, 8, 12))
+                .failureDetection(Duration.ofMillis(50), Duration.ofMillis(1000)).start();
+        MembershipView v = get(fleet.whenView(view -> view.size() == 3));
+        Address victim = v.members().getLast();
+        fleet.crash(victim);
+        MembershipView after = get(fleet.whenView(view -> !view.contains(victim)));
+        assertEquals(2, after.size());
+        assertEquals(SendStatus.DELIVERED, engine.inject(victim, victim, new Get(), 0L),
+                "a black hole accepts messages and answers none");
     }
 
     @Test

@@ -78,7 +78,7 @@ class TerminationTest {
 
     /** Crashes the victims at once (two of five leave a quorum) and waits for a view without them. */
     private void crashAndAwaitTheViewChange(List<Address> victims) throws Exception {
-        victims.forEach(service.fleet()::crash);
+        victims.forEach(service.fleet()::failStop); // fail-stop: mailboxes close
         service.fleet().whenView(v -> victims.stream().noneMatch(v::contains)).get(30, TimeUnit.SECONDS);
     }
 
