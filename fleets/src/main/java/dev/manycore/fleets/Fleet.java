@@ -46,6 +46,7 @@ public final class Fleet {
     private final long seed;
     private final FleetTiming timing;
     private final FleetState state;
+    private final int outboxBound;
     private final Set<CoreId> cores = ConcurrentHashMap.newKeySet();
 
     private Fleet(Builder b) {
@@ -56,6 +57,7 @@ public final class Fleet {
         this.seed = b.seed;
         this.timing = new FleetTiming(b.heartbeat.toNanos(), b.suspectAfter.toNanos());
         this.state = new FleetState(b.name);
+        this.outboxBound = b.outboxBound;
     }
 
     /**
@@ -90,6 +92,7 @@ public final class Fleet {
             FleetMember member = new FleetMember(service, state, timing, joining);
             ServerRuntime runtime = new ServerRuntime(ctx, member, seed, control);
             runtime.dutyHook(member::poll);
+            runtime.outboxBound(outboxBound);
             return runtime;
         });
         state.controls().put(address, control);
@@ -259,6 +262,7 @@ public final class Fleet {
         private long seed = 42;
         private Duration heartbeat = Duration.ofMillis(50);
         private Duration suspectAfter = Duration.ofMillis(1500);
+        private int outboxBound = ServerRuntime.DEFAULT_OUTBOX_BOUND;
 
         private Builder(Engine engine, String name, Supplier<? extends FleetServer> factory) {
             this.engine = Objects.requireNonNull(engine, "engine is null");
@@ -326,6 +330,24 @@ public final class Fleet {
             new FleetTiming(heartbeat.toNanos(), suspectAfter.toNanos());
             this.heartbeat = heartbeat;
             this.suspectAfter = suspectAfter;
+            return this;
+        }
+
+        /**
+         * Bounds the messages a member queues for one destination whose mailbox is full (sent again
+         * every duty cycle): beyond it, {@link ServerContext#send} answers FULL and a call fails
+         * at once with an {@link UndeliverableException} that names the bound.
+         *
+         * @param max the bound per member and destination, positive (default
+         *            {@value ServerRuntime#DEFAULT_OUTBOX_BOUND})
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder outboxBound(int max) {
+            if (max <= 0) {
+                throw new IllegalArgumentException("outbox bound " + max + " of fleet " + name + " is not positive");
+            }
+            this.outboxBound = max;
             return this;
         }
 

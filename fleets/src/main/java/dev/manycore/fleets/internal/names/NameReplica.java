@@ -38,6 +38,7 @@ import dev.manycore.fleets.names.NameNotFoundException;
 import dev.manycore.fleets.names.NameServiceException;
 import dev.manycore.fleets.names.NameServiceTimeoutException;
 import dev.manycore.fleets.names.NameTableImage;
+import dev.manycore.fleets.names.NameWatchersFullException;
 import dev.manycore.messaging.Address;
 import dev.manycore.messaging.Name;
 import dev.manycore.messaging.NameInvalidation;
@@ -123,6 +124,8 @@ public final class NameReplica implements FleetServer {
     public static final Name SELF = Name.of("/sys/names");
     private static final int DECIDED_MEMORY = 1 << 16;
     private static final int MAX_ATTEMPTS = 8;
+    /** The requesters remembered per name (for cache invalidation) when no bound is given. */
+    public static final int DEFAULT_MAX_WATCHERS = 4096;
     /** The retransmission period when none is given: the fleet's default heartbeat period. */
     public static final long DEFAULT_RETRANSMIT_NANOS = 50_000_000L;
 
@@ -154,6 +157,7 @@ public final class NameReplica implements FleetServer {
     private final Map<Name, Set<Address>> watchers = new HashMap<>();
     private final PublishedNames published;
     private final long retransmitNanos;
+    private final int maxWatchers;
     private ScheduledTimer retransmitTimer;
     private boolean frozen;
     private long sequence;
@@ -177,11 +181,26 @@ public final class NameReplica implements FleetServer {
      * @throws IllegalArgumentException if the period is not positive
      */
     public NameReplica(PublishedNames published, long retransmitNanos) {
+        this(published, retransmitNanos, DEFAULT_MAX_WATCHERS);
+    }
+
+    /**
+     * @param published       the engine-level resolver to publish committed names to, or null
+     * @param retransmitNanos the retransmission period (the fleet's heartbeat period), positive
+     * @param maxWatchers     the requesters remembered per name for cache invalidation, positive;
+     *                        a lookup by one more fails with {@link NameWatchersFullException}
+     * @throws IllegalArgumentException if the period or the bound is not positive
+     */
+    public NameReplica(PublishedNames published, long retransmitNanos, int maxWatchers) {
         if (retransmitNanos <= 0) {
             throw new IllegalArgumentException("retransmission period " + retransmitNanos + " ns is not positive");
         }
+        if (maxWatchers <= 0) {
+            throw new IllegalArgumentException("maxWatchers " + maxWatchers + " is not positive");
+        }
         this.published = published;
         this.retransmitNanos = retransmitNanos;
+        this.maxWatchers = maxWatchers;
     }
 
     @Override
@@ -214,7 +233,7 @@ public final class NameReplica implements FleetServer {
         if (e == null) {
             throw new NameNotFoundException(lookup.name(), "name " + lookup.name() + " is not registered");
         }
-        watchers.computeIfAbsent(lookup.name(), n -> new HashSet<>()).add(caller.address());
+        watch(lookup.name(), caller.address());
         Address chosen = selection.choose(e, ctx.topology().clusterOf(caller.address().core()), lookup.key());
         return new LookupResult(e.name(), chosen, e.version(), e.flags().policy());
     }
@@ -224,8 +243,19 @@ public final class NameReplica implements FleetServer {
         if (e == null) {
             throw new NameNotFoundException(lookup.name(), "name " + lookup.name() + " is not registered");
         }
-        watchers.computeIfAbsent(lookup.name(), n -> new HashSet<>()).add(caller.address());
+        watch(lookup.name(), caller.address());
         return new Members(e.name(), e.mappings(), e.version());
+    }
+
+    /** Remembers a requester to invalidate when the name changes; refuses one more than the bound. */
+    private void watch(Name name, Address requester) {
+        Set<Address> set = watchers.computeIfAbsent(name, n -> new HashSet<>());
+        if (set.size() >= maxWatchers && !set.contains(requester)) {
+            throw new NameWatchersFullException(name, "member " + ctx.address() + " already keeps " + maxWatchers
+                    + " requesters of " + name + " to invalidate (the bound, maxWatchersPerName): lookup refused;"
+                    + " retry later or raise the bound");
+        }
+        set.add(requester);
     }
 
     // ---------------------------------------------------------------- coordinator side
