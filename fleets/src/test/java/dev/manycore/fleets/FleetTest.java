@@ -1,6 +1,7 @@
 package dev.manycore.fleets;
 
 import dev.manycore.dqdt.Dqdt;
+import dev.manycore.fleets.internal.Nearest;
 import dev.manycore.messaging.Address;
 import dev.manycore.messaging.SendStatus;
 import dev.manycore.messaging.ThreadedEngine;
@@ -174,6 +175,22 @@ class FleetTest {
         for (Address a : after.members()) {
             assertEquals(a, client.callAndWait(a, new Whoami(), WAIT));
         }
+    }
+
+    @Test
+    void aDepartedMemberForwardsPastACrashedMemberTheViewStillShows() throws Exception {
+        Fleet fleet = Fleet.builder(engine, "cells", Cell::new).cores(cores(4, 8, 12))
+                .failureDetection(Duration.ofMillis(50), Duration.ofSeconds(60)).start();
+        MembershipView v = get(fleet.whenView(view -> view.size() == 3));
+        Address departed = v.members().get(1);
+        MembershipView after = get(fleet.shrink(departed));
+        Topology t = engine.topology();
+        Address nearest = Nearest.among(t, t.clusterOf(departed.core()), after.members());
+        Address other = after.members().stream().filter(a -> !a.equals(nearest)).findFirst().orElseThrow();
+        get(fleet.failStop(nearest)); // closed, but not suspected for a minute: the view still shows it
+        assertTrue(fleet.view().contains(nearest));
+        assertEquals(other, client.callAndWait(departed, new Whoami(), WAIT),
+                "the departed member forwarded to the next nearest live member");
     }
 
     @Test
