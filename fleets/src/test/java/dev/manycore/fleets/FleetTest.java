@@ -177,11 +177,18 @@ class FleetTest {
         }
     }
 
+    /** A fleet of three cells on cores 4, 8 and 12, heartbeats every 50 ms, once its view has all three. */
+    private Fleet threeCells(Duration suspectAfter) throws Exception {
+        Fleet fleet = Fleet.builder(engine, "cells", Cell::new).cores(cores(4, 8, 12))
+                .failureDetection(Duration.ofMillis(50), suspectAfter).start();
+        get(fleet.whenView(view -> view.size() == 3));
+        return fleet;
+    }
+
     @Test
     void aDepartedMemberForwardsPastACrashedMemberTheViewStillShows() throws Exception {
-        Fleet fleet = Fleet.builder(engine, "cells", Cell::new).cores(cores(4, 8, 12))
-                .failureDetection(Duration.ofMillis(50), Duration.ofSeconds(60)).start();
-        MembershipView v = get(fleet.whenView(view -> view.size() == 3));
+        Fleet fleet = threeCells(Duration.ofSeconds(60));
+        MembershipView v = fleet.view();
         Address departed = v.members().get(1);
         MembershipView after = get(fleet.shrink(departed));
         Topology t = engine.topology();
@@ -195,10 +202,8 @@ class FleetTest {
 
     @Test
     void aHungMemberKeepsItsMailboxOpenAndIsRemovedForItsSilence() throws Exception {
-        Fleet fleet = Fleet.builder(engine, "cells", Cell::new).cores(cores(4, 8, 12))
-                .failureDetection(Duration.ofMillis(50), Duration.ofMillis(1000)).start();
-        MembershipView v = get(fleet.whenView(view -> view.size() == 3));
-        Address victim = v.members().getLast();
+        Fleet fleet = threeCells(Duration.ofMillis(1000));
+        Address victim = fleet.view().members().getLast();
         fleet.crash(victim);
         MembershipView after = get(fleet.whenView(view -> !view.contains(victim)));
         assertEquals(2, after.size());

@@ -82,6 +82,26 @@ class TerminationTest {
         service.fleet().whenView(v -> victims.stream().noneMatch(v::contains)).get(30, TimeUnit.SECONDS);
     }
 
+    /** Every replica applied the update, and a lookup finds it. */
+    private void assertCommittedEverywhere(Name name) {
+        NameServiceTestAccess.assertReplicasEqual(service, client);
+        assertEquals(box, client.blocking().lookup(name));
+    }
+
+    /** No replica applied the update, and the name's lock was released. */
+    private void assertAbortedEverywhere(Name name) {
+        NameServiceTestAccess.assertReplicasEqual(service, client);
+        assertThrows(NameNotFoundException.class, () -> client.blocking().lookup(name));
+        assertEquals(1, client.blocking().register(name, box, NameFlags.single()), "the lock was released");
+    }
+
+    /** The probe prepares a registration of the name at every member, and will never decide it. */
+    private TxId preparedEverywhere(Name name) {
+        TxId tx = new TxId(1, probe.address(), 0);
+        fromProbe(view.members(), prepare(tx, name));
+        return tx;
+    }
+
     private Prepare prepare(TxId tx, Name name) {
         return new Prepare(tx, view.epoch(), new Register(name, box, "owner", NameFlags.single()), view.members());
     }
@@ -89,49 +109,39 @@ class TerminationTest {
     @Test
     void ifOneSurvivorCommittedEveryoneCommits() throws Exception {
         Name name = Name.of("/terminated/commit");
-        TxId tx = new TxId(1, probe.address(), 0);
-        fromProbe(view.members(), prepare(tx, name));
+        TxId tx = preparedEverywhere(name);
         // the probe "dies" after its commit reached only the first member
         fromProbe(List.of(view.members().getFirst()), new Commit(tx));
         crashLastAndAwaitTheViewChange();
-        NameServiceTestAccess.assertReplicasEqual(service, client);
-        assertEquals(box, client.blocking().lookup(name));
+        assertCommittedEverywhere(name);
     }
 
     @Test
     void ifNoSurvivorCommittedEveryoneAbortsAndTheNameIsFreeAgain() throws Exception {
         Name name = Name.of("/terminated/abort");
-        TxId tx = new TxId(1, probe.address(), 0);
-        fromProbe(view.members(), prepare(tx, name));
+        preparedEverywhere(name);
         crashLastAndAwaitTheViewChange();
-        NameServiceTestAccess.assertReplicasEqual(service, client);
-        assertThrows(NameNotFoundException.class, () -> client.blocking().lookup(name));
-        assertEquals(1, client.blocking().register(name, box, NameFlags.single()), "the lock was released");
+        assertAbortedEverywhere(name);
     }
 
     @Test
     void twoFailuresDuringTheCommitStillCommitWhenOneSurvivorKnowsIt() throws Exception {
         Name name = Name.of("/terminated/twice/commit");
-        TxId tx = new TxId(1, probe.address(), 0);
-        fromProbe(view.members(), prepare(tx, name));
+        TxId tx = preparedEverywhere(name);
         // the commit reached the first member only; the coordinator and two other members fail
         fromProbe(List.of(view.members().getFirst()), new Commit(tx));
         crashAndAwaitTheViewChange(view.members().subList(3, 5));
-        NameServiceTestAccess.assertReplicasEqual(service, client);
-        assertEquals(box, client.blocking().lookup(name));
+        assertCommittedEverywhere(name);
     }
 
     @Test
     void twoFailuresThatTakeEveryMemberThatCommittedLeaveTheOthersToAbort() throws Exception {
         Name name = Name.of("/terminated/twice/abort");
-        TxId tx = new TxId(1, probe.address(), 0);
-        fromProbe(view.members(), prepare(tx, name));
+        TxId tx = preparedEverywhere(name);
         // the commit reached the last two members only, and both fail
         fromProbe(view.members().subList(3, 5), new Commit(tx));
         crashAndAwaitTheViewChange(view.members().subList(3, 5));
-        NameServiceTestAccess.assertReplicasEqual(service, client);
-        assertThrows(NameNotFoundException.class, () -> client.blocking().lookup(name));
-        assertEquals(1, client.blocking().register(name, box, NameFlags.single()), "the lock was released");
+        assertAbortedEverywhere(name);
     }
 
     @Test
