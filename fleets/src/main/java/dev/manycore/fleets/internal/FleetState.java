@@ -27,7 +27,9 @@ public final class FleetState {
     private final Map<Address, LoadReport> loads = new ConcurrentHashMap<>();
     private final Map<Address, ServerControl> controls = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
-    /** Every view installed by a member, by epoch (the first one seen for each epoch). */
+    /** How many recent epochs {@link #installed} remembers, so it stays bounded. */
+    private static final long REMEMBERED_EPOCHS = 1024;
+    /** Every view installed by a member in the last epochs, by epoch (the first one seen for each). */
     private final Map<Long, MembershipView> installed = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<MembershipView> conflicting = new ConcurrentLinkedQueue<>();
     private volatile MembershipView initial;
@@ -75,6 +77,7 @@ public final class FleetState {
         if (first != null && !first.equals(next)) {
             conflicting.add(next);
         }
+        installed.remove(next.epoch() - REMEMBERED_EPOCHS); // a lagging member is never this far behind
         MembershipView current;
         do {
             current = view.get();
