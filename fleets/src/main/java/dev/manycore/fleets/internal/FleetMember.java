@@ -27,9 +27,9 @@ import dev.manycore.fleets.internal.MembershipMessages.ViewRefusal;
 import dev.manycore.fleets.internal.MembershipMessages.ViewRequest;
 import dev.manycore.fleets.internal.MembershipMessages.Welcome;
 import dev.manycore.messaging.Address;
-import dev.manycore.messaging.SendStatus;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -236,31 +236,17 @@ public final class FleetMember extends DelegatingContext implements Server {
 
     /**
      * Forwards a request that reached this departed member to the nearest member of the newest
-     * view. A member that refuses it (CLOSED: it crashed or is cut off, and the view does not
-     * show it yet) is skipped for the next nearest, so the request is not lost in the window
-     * before the view drops that member; when every member refuses, the caller gets an error
-     * naming them. A member that accepts the request but hangs without closing its mailbox is not
-     * detected here: the caller's timeout covers it.
+     * view that accepts it ({@link Nearest#forward}: one that refuses it, crashed or cut off but
+     * still in the view, is skipped for the next nearest), so it is not lost in the window before
+     * the view drops that member.
      *
-     * @throws IllegalStateException if no member of the newest view accepts the request
+     * @throws IllegalStateException if no member of the newest view accepts it (the caller's error)
      */
     private void forwardToLiveMember(Object message, Caller caller) {
-        Set<Address> refused = new LinkedHashSet<>();
-        List<Address> members = state.view().members();
-        while (true) {
-            Address target = Nearest.among(ctx.topology(), ctx.cluster(), members,
-                    a -> a.equals(ctx.address()) || refused.contains(a));
-            if (target == null) {
-                throw new IllegalStateException("fleet " + state.name() + " has no live member to serve "
-                        + message.getClass().getSimpleName() + (refused.isEmpty() ? "" : " (refused by " + refused + ")"));
-            }
-            SendStatus status = ctx.send(target, new Forwarded(caller, message));
-            if (status == SendStatus.DELIVERED) {
-                return;
-            }
-            ctx.logger().debug("fleet {}: departed {} could not forward to {} ({}): next nearest", state.name(),
-                    ctx.address(), target, status);
-            refused.add(target);
+        List<Address> refused = new ArrayList<>();
+        if (!Nearest.forward(ctx, state.view().members(), message, caller, refused)) {
+            throw new IllegalStateException("fleet " + state.name() + " has no live member to serve "
+                    + message.getClass().getSimpleName() + (refused.isEmpty() ? "" : " (refused by " + refused + ")"));
         }
     }
 

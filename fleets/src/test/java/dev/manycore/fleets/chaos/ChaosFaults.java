@@ -29,10 +29,13 @@ import java.util.SplittableRandom;
  * @param partitionMembers  whether a partition may cut members off from each other; when false,
  *                          the cut-off group holds no member's cluster (clients are cut off from
  *                          the fleet, the fleet stays whole)
- * @param crashSpacingNanos the least time between two crashes: a fleet replaces its view only with
- *                          a quorum of it (FleetMember, ViewAgreement), so it survives crashes one
- *                          at a time, not half of its members at once (which no quorum rule can
- *                          tell from a partition in halves); 0 lets crashes coincide
+ * @param crashSpacingNanos the least time between two crashes, and between the end of a partition
+ *                          that overlaps the view change after a crash and the next crash: a fleet
+ *                          replaces its view only with a quorum of it (FleetMember, ViewAgreement),
+ *                          so it survives crashes one at a time, not half of its members at once
+ *                          (which no quorum rule can tell from a partition in halves), and a
+ *                          partition that cuts a member off while a crashed one is still in the
+ *                          view counts as a failure too; 0 lets crashes coincide
  */
 record ChaosFaults(int maxCrashes, boolean crashCores, boolean linkDelays, boolean holdFull, long maxPartitionNanos,
                    boolean partitionMembers, long crashSpacingNanos) {
@@ -159,9 +162,31 @@ record ChaosFaults(int maxCrashes, boolean crashCores, boolean linkDelays, boole
                 case Fault.CrashCore c -> new Fault.CrashCore(c.core(), at);
                 default -> throw new IllegalStateException("not a crash");
             });
-            earliest = at + crashSpacingNanos;
+            earliest = reconfigured(faults, at);
         }
         return spaced;
+    }
+
+    /**
+     * @return when the fleet has had {@link #crashSpacingNanos} free of partitions after a crash at
+     *         {@code at}: a partition that overlaps the view change without the crashed member may
+     *         hold it up (a cut-off member cannot vote), and a second crash before that view change
+     *         would leave no quorum
+     */
+    private long reconfigured(List<Fault> faults, long at) {
+        long done = at + crashSpacingNanos;
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            for (Fault f : faults) {
+                if (f instanceof Fault.Partition p && p.at() < done && p.at() + p.duration() > at
+                        && p.at() + p.duration() + crashSpacingNanos > done) {
+                    done = p.at() + p.duration() + crashSpacingNanos;
+                    moved = true;
+                }
+            }
+        }
+        return done;
     }
 
     private static long crashTime(Fault f) {

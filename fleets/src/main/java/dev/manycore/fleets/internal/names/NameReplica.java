@@ -6,6 +6,7 @@ import dev.manycore.fleets.FleetServer;
 import dev.manycore.fleets.Handlers;
 import dev.manycore.fleets.MembershipView;
 import dev.manycore.fleets.ScheduledTimer;
+import dev.manycore.fleets.internal.Nearest;
 import dev.manycore.fleets.internal.names.CommitProtocol.Abort;
 import dev.manycore.fleets.internal.names.CommitProtocol.AbortAck;
 import dev.manycore.fleets.internal.names.CommitProtocol.Answer;
@@ -651,11 +652,14 @@ public final class NameReplica implements FleetServer {
             }
             held.addAll(awaitingView);
             awaitingView.clear();
-            Address target = current.coordinator();
             Held h;
             while ((h = held.poll()) != null) {
-                if (target != null) {
-                    ctx.forward(target, h.update, h.caller);
+                List<Address> refused = new ArrayList<>();
+                if (!Nearest.forward(ctx, current.members(), h.update, h.caller, refused)) {
+                    // not run anywhere: this member aborted what it had prepared for it
+                    ctx.replyError(h.caller, new NameServiceTimeoutException(h.update.name(), "member "
+                            + ctx.address() + " left the fleet before it could run the update of " + h.update.name()
+                            + ", and no member took it over (refused by " + refused + "): retry"));
                 }
             }
             aborting.clear(); // the members that remain terminate what we prepared with them
