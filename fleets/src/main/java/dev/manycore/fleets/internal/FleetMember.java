@@ -108,6 +108,8 @@ public final class FleetMember extends DelegatingContext implements Server {
     private long nextRound = 1;
     /** The join or leave round whose view is being agreed on (its side effects follow the decision). */
     private Round agreeing;
+    /** The Welcome sent to each joiner not heard from since, to send again if it was lost. */
+    private final Map<Address, Welcome> welcomes = new HashMap<>();
     private ViewAgreement agreement;
 
     /**
@@ -314,6 +316,7 @@ public final class FleetMember extends DelegatingContext implements Server {
     private Object onHeartbeat(Heartbeat beat, Address from) {
         // the sender missed a view (maybe one that evicted it, decided while it was cut off)
         shareNewerView(beat.epoch(), from);
+        welcomes.remove(from); // a member that beats was welcomed
         if (view.contains(from)) {
             lastHeard.put(from, ctx.now());
             loads.put(from, beat.load());
@@ -431,9 +434,10 @@ public final class FleetMember extends DelegatingContext implements Server {
         if (!view.contains(request.joiner())) {
             pendingJoins.add(request.joiner());
             coordinate();
-        } else if (isCoordinator()) {
-            // admitted, but its Welcome was lost (a partition): send the view and a fresh copy again
-            ctx.send(request.joiner(), new Welcome(view, service.stateFor(request.joiner(), view)));
+        } else if (welcomes.containsKey(request.joiner())) {
+            // admitted, but its Welcome was lost (a partition): the same Welcome again (its state was
+            // taken while every member was frozen; a joiner votes on nothing before it is welcomed)
+            ctx.send(request.joiner(), welcomes.get(request.joiner()));
         }
         return null;
     }
@@ -514,7 +518,9 @@ public final class FleetMember extends DelegatingContext implements Server {
         }
         for (Address a : next.members()) {
             if (!view.contains(a)) {
-                ctx.send(a, new Welcome(next, service.stateFor(a, next)));
+                Welcome welcome = new Welcome(next, service.stateFor(a, next));
+                welcomes.put(a, welcome);
+                ctx.send(a, welcome);
             }
         }
         ctx.logger().info("fleet {}: {} installs epoch {} {} (was {})", state.name(), ctx.address(), next.epoch(),
