@@ -46,6 +46,7 @@ public final class Fleet {
     private final long seed;
     private final FleetTiming timing;
     private final FleetState state;
+    private final int outboxBound;
     private final Set<CoreId> cores = ConcurrentHashMap.newKeySet();
 
     private Fleet(Builder b) {
@@ -56,6 +57,7 @@ public final class Fleet {
         this.seed = b.seed;
         this.timing = new FleetTiming(b.heartbeat.toNanos(), b.suspectAfter.toNanos());
         this.state = new FleetState(b.name);
+        this.outboxBound = b.outboxBound;
     }
 
     /**
@@ -90,6 +92,7 @@ public final class Fleet {
             FleetMember member = new FleetMember(service, state, timing, joining);
             ServerRuntime runtime = new ServerRuntime(ctx, member, seed, control);
             runtime.dutyHook(member::poll);
+            runtime.outboxBound(outboxBound);
             return runtime;
         });
         state.controls().put(address, control);
@@ -176,18 +179,57 @@ public final class Fleet {
     }
 
     /**
-     * Crashes a member, for failure tests: from its next duty cycle it drains and discards its
-     * messages and answers nothing, as a failed core would. The others detect it by its silence.
+     * Crashes a member, fail-stop: it stops at once, without running its service's
+     * {@link FleetServer#stop()} hook, and the engine retires it ({@link Engine#retire}): its
+     * mailbox closes, so later sends to it answer {@link dev.manycore.messaging.SendStatus#CLOSED}
+     * (callers fail at once with an {@link UndeliverableException} instead of waiting for their
+     * timeouts), the messages left in it are discarded, and calls it was waiting on fail. The
+     * others still remove it only once its silence outlasts the suspicion time: a closed mailbox
+     * is no proof of death, since a partition answers CLOSED too. This is what a failed core does;
+     * {@link #crash} is a hang instead.
      *
      * @param member a member's address
-     * @throws IllegalArgumentException if the address is not a member of this fleet
+     * @return completes, once the member no longer runs, with the number of messages discarded
+     * @throws IllegalArgumentException if the address was never a member of this fleet
+     */
+    public CompletableFuture<Long> failStop(Address member) {
+        control(member).crash();
+        return engine.retire(member);
+    }
+
+    /**
+     * Crashes a member as a hang, for failure-detection tests: from its next duty cycle it accepts
+     * and discards every message and answers nothing, and its mailbox stays open (senders see
+     * DELIVERED), so its callers learn of the failure only at their timeouts and the others only by
+     * its silence. Kept as the meaning of "crash" because clients that fail over only after a
+     * timeout (the page allocator's, which retries a CLOSED member at once) are tested with it; a
+     * failed core that closes its mailbox is {@link #failStop}.
+     *
+     * @param member a member's address
+     * @throws IllegalArgumentException if the address was never a member of this fleet
      */
     public void crash(Address member) {
-        ServerControl control = state.controls().get(member);
+        control(member).crash();
+    }
+
+    private ServerControl control(Address member) {
+        ServerControl control = state.controls().get(Objects.requireNonNull(member, "member is null"));
         if (control == null) {
             throw new IllegalArgumentException(member + " was never a member of fleet " + name);
         }
-        control.crash();
+        return control;
+    }
+
+    /**
+     * For tests and monitoring: the views that members installed with an epoch that a different
+     * installed view already had. The membership protocol decides each view with a quorum of the
+     * previous one, so this stays empty; a non-empty list means two sides of a partition both
+     * moved on, and their states may have diverged.
+     *
+     * @return the conflicting views, in the order they were installed
+     */
+    public List<MembershipView> conflictingViews() {
+        return state.conflictingViews();
     }
 
     /** @return each member's last load report */
@@ -201,11 +243,7 @@ public final class Fleet {
      * @throws IllegalArgumentException if it was never a member
      */
     public ServerMetrics metrics(Address member) {
-        ServerControl control = state.controls().get(member);
-        if (control == null) {
-            throw new IllegalArgumentException(member + " was never a member of fleet " + name);
-        }
-        return control.metrics();
+        return control(member).metrics();
     }
 
     @Override
@@ -224,6 +262,7 @@ public final class Fleet {
         private long seed = 42;
         private Duration heartbeat = Duration.ofMillis(50);
         private Duration suspectAfter = Duration.ofMillis(1500);
+        private int outboxBound = ServerRuntime.DEFAULT_OUTBOX_BOUND;
 
         private Builder(Engine engine, String name, Supplier<? extends FleetServer> factory) {
             this.engine = Objects.requireNonNull(engine, "engine is null");
@@ -291,6 +330,24 @@ public final class Fleet {
             new FleetTiming(heartbeat.toNanos(), suspectAfter.toNanos());
             this.heartbeat = heartbeat;
             this.suspectAfter = suspectAfter;
+            return this;
+        }
+
+        /**
+         * Bounds the messages a member queues for one destination whose mailbox is full (sent again
+         * every duty cycle): beyond it, {@link ServerContext#send} answers FULL and a call fails
+         * at once with an {@link UndeliverableException} that names the bound.
+         *
+         * @param max the bound per member and destination, positive (default
+         *            {@value ServerRuntime#DEFAULT_OUTBOX_BOUND})
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder outboxBound(int max) {
+            if (max <= 0) {
+                throw new IllegalArgumentException("outbox bound " + max + " of fleet " + name + " is not positive");
+            }
+            this.outboxBound = max;
             return this;
         }
 

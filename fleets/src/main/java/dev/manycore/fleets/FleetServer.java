@@ -92,6 +92,21 @@ public interface FleetServer {
     default void receiveHandOver(Address from, Object state) {
     }
 
+    /**
+     * What a member does once it learns that a view decided without it evicted it, although it
+     * did not ask to leave (it was wrongly suspected, or cut off from the primary partition by a
+     * partition longer than the suspicion time). False (the default): it stays out of the fleet
+     * and forwards requests that still reach it, as a departed member does; the others recovered
+     * its state when they removed it. True: it asks to join again and, once admitted, receives a
+     * fresh {@link #stateFor copy of the state} through {@link #installState}, which must then
+     * replace everything it held, so its state converges with the others' (a replicated service).
+     *
+     * @return true if an evicted member joins the fleet again
+     */
+    default boolean rejoinsAfterEviction() {
+        return false;
+    }
+
     /** Called once when the engine stops the member. */
     default void stop() {
     }

@@ -49,7 +49,9 @@ public interface ServerContext {
      *
      * @param to      the destination
      * @param payload an immutable message
-     * @return DELIVERED (or queued in the outbox after FULL: also reported DELIVERED), CLOSED or DENIED
+     * @return DELIVERED (or queued in the outbox after FULL: also reported DELIVERED), CLOSED or
+     *         DENIED; FULL when the outbox already holds its bound of messages for that
+     *         destination (the message is not sent)
      */
     SendStatus send(Address to, Object payload);
 

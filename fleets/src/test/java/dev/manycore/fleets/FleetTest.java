@@ -1,7 +1,9 @@
 package dev.manycore.fleets;
 
 import dev.manycore.dqdt.Dqdt;
+import dev.manycore.fleets.internal.Nearest;
 import dev.manycore.messaging.Address;
+import dev.manycore.messaging.SendStatus;
 import dev.manycore.messaging.ThreadedEngine;
 import dev.manycore.numa.CoreId;
 import dev.manycore.numa.Topology;
@@ -159,18 +161,54 @@ class FleetTest {
     }
 
     @Test
-    void crashedMemberIsSuspectedAndRemoved() throws Exception {
+    void aFailStopCrashClosesTheMailboxAndTheMemberIsSuspectedAndRemoved() throws Exception {
         Fleet fleet = Fleet.builder(engine, "cells", Cell::new).cores(cores(4, 8, 12, 13))
                 .failureDetection(Duration.ofMillis(50), Duration.ofMillis(1000)).start();
         MembershipView v = get(fleet.whenView(view -> view.size() == 4));
         Address victim = v.members().getFirst();
-        fleet.crash(victim);
+        get(fleet.failStop(victim));
+        assertEquals(SendStatus.CLOSED, engine.inject(victim, victim, new Get(), 0L),
+                "a crashed member's mailbox is closed (fail-stop)");
         MembershipView after = get(fleet.whenView(view -> !view.contains(victim)));
         assertEquals(3, after.size());
         assertEquals(after.members().getFirst(), after.coordinator());
         for (Address a : after.members()) {
             assertEquals(a, client.callAndWait(a, new Whoami(), WAIT));
         }
+    }
+
+    /** A fleet of three cells on cores 4, 8 and 12, heartbeats every 50 ms, once its view has all three. */
+    private Fleet threeCells(Duration suspectAfter) throws Exception {
+        Fleet fleet = Fleet.builder(engine, "cells", Cell::new).cores(cores(4, 8, 12))
+                .failureDetection(Duration.ofMillis(50), suspectAfter).start();
+        get(fleet.whenView(view -> view.size() == 3));
+        return fleet;
+    }
+
+    @Test
+    void aDepartedMemberForwardsPastACrashedMemberTheViewStillShows() throws Exception {
+        Fleet fleet = threeCells(Duration.ofSeconds(60));
+        MembershipView v = fleet.view();
+        Address departed = v.members().get(1);
+        MembershipView after = get(fleet.shrink(departed));
+        Topology t = engine.topology();
+        Address nearest = Nearest.among(t, t.clusterOf(departed.core()), after.members());
+        Address other = after.members().stream().filter(a -> !a.equals(nearest)).findFirst().orElseThrow();
+        get(fleet.failStop(nearest)); // closed, but not suspected for a minute: the view still shows it
+        assertTrue(fleet.view().contains(nearest));
+        assertEquals(other, client.callAndWait(departed, new Whoami(), WAIT),
+                "the departed member forwarded to the next nearest live member");
+    }
+
+    @Test
+    void aHungMemberKeepsItsMailboxOpenAndIsRemovedForItsSilence() throws Exception {
+        Fleet fleet = threeCells(Duration.ofMillis(1000));
+        Address victim = fleet.view().members().getLast();
+        fleet.crash(victim);
+        MembershipView after = get(fleet.whenView(view -> !view.contains(victim)));
+        assertEquals(2, after.size());
+        assertEquals(SendStatus.DELIVERED, engine.inject(victim, victim, new Get(), 0L),
+                "a black hole accepts messages and answers none");
     }
 
     @Test

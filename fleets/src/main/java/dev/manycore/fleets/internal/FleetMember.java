@@ -19,14 +19,22 @@ import dev.manycore.fleets.internal.MembershipMessages.Heartbeat;
 import dev.manycore.fleets.internal.MembershipMessages.JoinRequest;
 import dev.manycore.fleets.internal.MembershipMessages.LeaveRequest;
 import dev.manycore.fleets.internal.MembershipMessages.NewView;
+import dev.manycore.fleets.internal.MembershipMessages.ViewAccept;
+import dev.manycore.fleets.internal.MembershipMessages.ViewAccepted;
+import dev.manycore.fleets.internal.MembershipMessages.ViewBid;
+import dev.manycore.fleets.internal.MembershipMessages.ViewPromise;
+import dev.manycore.fleets.internal.MembershipMessages.ViewRefusal;
+import dev.manycore.fleets.internal.MembershipMessages.ViewRequest;
 import dev.manycore.fleets.internal.MembershipMessages.Welcome;
 import dev.manycore.messaging.Address;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -42,14 +50,25 @@ import java.util.concurrent.CompletionStage;
  *       sends its load to every member and every other member sends its load to the coordinator:
  *       2(n-1) messages a period, not the n(n-1) of all-to-all, which a 64-member page fleet could
  *       not afford. The coordinator suspects a member not heard from for the suspicion time and
- *       removes it with a new view at once; the others watch only the coordinator, and when they
+ *       proposes a view without it; the others watch only the coordinator, and when they
  *       suspect it the next lowest address takes over, giving every member a full suspicion time
  *       to redirect its heartbeats before it watches them.</li>
+ *   <li><b>Quorum (primary partition).</b> Every new view is decided by {@link ViewAgreement}
+ *       (Paxos per epoch) with a quorum of the current view: more than half of it, or half with
+ *       its coordinator. So no two different views ever have one epoch, and of two sides of a
+ *       partition only one moves on; the other keeps its view and cannot commit what needs the
+ *       whole view (the name service's two-phase commit), though it keeps answering reads from
+ *       its state. A member that hears of a newer view (a heartbeat, a bid or a request for the
+ *       view from an older epoch) sends it, so a cut-off member learns on heal that it was
+ *       evicted; a service that {@link FleetServer#rejoinsAfterEviction() rejoins} then asks to
+ *       join again and receives a fresh copy of the state, the others forward as departed
+ *       members do.</li>
  *   <li><b>Join and leave.</b> The coordinator runs one round at a time: it freezes every member
  *       (updates held back), waits until all report quiescence, then installs the view with the
  *       joiner (sending it a copy of the state first) or without the leaver (which hands its state
- *       over). A round is abandoned when a view change removes a member; the joiner or leaver keeps
- *       repeating its request, so the round is run again.</li>
+ *       over), once a quorum agreed on that view. A round is abandoned when a view change removes a
+ *       member; the joiner or leaver keeps repeating its request, so the round is run again. Freeze
+ *       and Welcome are sent again while unanswered (a cut may lose them).</li>
  *   <li><b>Evicted or departed members</b> keep running as forwarders: a request that still
  *       reaches them goes on to the nearest member of the newest view, so none is lost.</li>
  * </ul>
@@ -83,9 +102,15 @@ public final class FleetMember extends DelegatingContext implements Server {
     private long frozenRound;
     private Address frozenBy;
     private boolean frozenReported;
+    private Frozen lastFrozen;
     // coordinator side of a round
     private Round round;
     private long nextRound = 1;
+    /** The join or leave round whose view is being agreed on (its side effects follow the decision). */
+    private Round agreeing;
+    /** The Welcome sent to each joiner not heard from since, to send again if it was lost. */
+    private final Map<Address, Welcome> welcomes = new HashMap<>();
+    private ViewAgreement agreement;
 
     /**
      * @param service the service this member runs
@@ -104,6 +129,8 @@ public final class FleetMember extends DelegatingContext implements Server {
     @Override
     public void start(ServerContext context, Handlers handlers) {
         this.ctx = context;
+        this.agreement = new ViewAgreement(context.address(), context::send, this::decided);
+        agreement.installed(view);
         handlers.on(Heartbeat.class, (m, c) -> onHeartbeat(m, c.address()))
                 .on(JoinRequest.class, (m, c) -> onJoinRequest(m))
                 .on(LeaveRequest.class, (m, c) -> onLeaveRequest(m))
@@ -111,9 +138,37 @@ public final class FleetMember extends DelegatingContext implements Server {
                 .on(Freeze.class, (m, c) -> onFreeze(m, c.address()))
                 .on(Frozen.class, (m, c) -> onFrozen(m, c.address()))
                 .on(NewView.class, (m, c) -> onNewView(m.view()))
-                .on(MembershipMessages.ViewRequest.class, (m, c) -> {
-                    if (view.epoch() > m.epoch() && status != Status.JOINING && status != Status.BOOTING) {
-                        ctx.send(c.address(), new NewView(view));
+                .on(ViewRequest.class, (m, c) -> {
+                    shareNewerView(m.epoch(), c.address());
+                    return null;
+                })
+                .on(ViewBid.class, (m, c) -> {
+                    if (atEpochAsMember(m.epoch(), c.address())) {
+                        agreement.onBid(m, c.address());
+                    }
+                    return null;
+                })
+                .on(ViewAccept.class, (m, c) -> {
+                    if (atEpochAsMember(m.epoch(), c.address())) {
+                        agreement.onAccept(m, c.address());
+                    }
+                    return null;
+                })
+                .on(ViewPromise.class, (m, c) -> {
+                    if (m.epoch() == view.epoch()) {
+                        agreement.onPromise(m, c.address());
+                    }
+                    return null;
+                })
+                .on(ViewAccepted.class, (m, c) -> {
+                    if (m.epoch() == view.epoch()) {
+                        agreement.onAccepted(m, c.address());
+                    }
+                    return null;
+                })
+                .on(ViewRefusal.class, (m, c) -> {
+                    if (m.epoch() == view.epoch()) {
+                        agreement.onRefusal(m);
                     }
                     return null;
                 })
@@ -139,7 +194,8 @@ public final class FleetMember extends DelegatingContext implements Server {
         if (frozen && !frozenReported && service.isQuiescent()) {
             frozenReported = true;
             Object share = departing ? service.handOver(view.without(Set.of(ctx.address()))) : null;
-            ctx.send(frozenBy, new Frozen(frozenEpoch, frozenRound, share));
+            lastFrozen = new Frozen(frozenEpoch, frozenRound, share);
+            ctx.send(frozenBy, lastFrozen);
             work++;
         }
         return work;
@@ -162,12 +218,7 @@ public final class FleetMember extends DelegatingContext implements Server {
                 if (!(message instanceof Request<?>)) {
                     return handleLocally(message, caller);
                 }
-                Address target = nearestLiveMember();
-                if (target == null) {
-                    throw new IllegalStateException("fleet " + state.name() + " has no live member to serve "
-                            + message.getClass().getSimpleName());
-                }
-                ctx.forward(target, message, caller);
+                forwardToLiveMember(message, caller);
                 return null;
             }
             default -> {
@@ -185,8 +236,20 @@ public final class FleetMember extends DelegatingContext implements Server {
         return h.handle(message, caller);
     }
 
-    private Address nearestLiveMember() {
-        return Nearest.among(ctx.topology(), ctx.cluster(), state.view().members(), ctx.address()::equals);
+    /**
+     * Forwards a request that reached this departed member to the nearest member of the newest
+     * view that accepts it ({@link Nearest#forward}: one that refuses it, crashed or cut off but
+     * still in the view, is skipped for the next nearest), so it is not lost in the window before
+     * the view drops that member.
+     *
+     * @throws IllegalStateException if no member of the newest view accepts it (the caller's error)
+     */
+    private void forwardToLiveMember(Object message, Caller caller) {
+        List<Address> refused = new ArrayList<>();
+        if (!Nearest.forward(ctx, state.view().members(), message, caller, refused)) {
+            throw new IllegalStateException("fleet " + state.name() + " has no live member to serve "
+                    + message.getClass().getSimpleName() + (refused.isEmpty() ? "" : " (refused by " + refused + ")"));
+        }
     }
 
     // ---------------------------------------------------------------- heartbeats and suspicion
@@ -232,6 +295,13 @@ public final class FleetMember extends DelegatingContext implements Server {
                 }
             }
         }
+        if (round != null && coordinating) {
+            Freeze freeze = new Freeze(view.epoch(), round.id);
+            for (Address a : round.waiting) {
+                ctx.send(a, freeze); // a Freeze or Frozen lost at a cut would hold the round forever
+            }
+        }
+        agreement.retransmit();
         if (departing) {
             Address leaveTo = coordinatorExcluding(Set.of());
             if (leaveTo != null && !leaveTo.equals(ctx.address())) {
@@ -244,6 +314,9 @@ public final class FleetMember extends DelegatingContext implements Server {
     }
 
     private Object onHeartbeat(Heartbeat beat, Address from) {
+        // the sender missed a view (maybe one that evicted it, decided while it was cut off)
+        shareNewerView(beat.epoch(), from);
+        welcomes.remove(from); // a member that beats was welcomed
         if (view.contains(from)) {
             lastHeard.put(from, ctx.now());
             loads.put(from, beat.load());
@@ -256,9 +329,37 @@ public final class FleetMember extends DelegatingContext implements Server {
             // have been lost with a crashed coordinator or a closed route, so ask the sender for it
             ctx.logger().debug("fleet {}: {} at epoch {} heard epoch {} from {}", state.name(), ctx.address(),
                     view.epoch(), beat.epoch(), from);
-            ctx.send(from, new MembershipMessages.ViewRequest(view.epoch()));
+            ctx.send(from, new ViewRequest(view.epoch()));
         }
         return null;
+    }
+
+    /**
+     * Sends this member's view to a member that showed an older epoch. Only a member's or a
+     * departed member's view is shared: every view they installed was decided.
+     */
+    private void shareNewerView(long epoch, Address to) {
+        if (view.epoch() > epoch && (status == Status.MEMBER || status == Status.DEPARTED)) {
+            ctx.send(to, new NewView(view));
+        }
+    }
+
+    /**
+     * @return true if this member takes part in deciding the view after {@code epoch}; else it
+     *         tells the sender of the newer view, or asks it for its own
+     */
+    private boolean atEpochAsMember(long epoch, Address from) {
+        if (epoch < view.epoch()) {
+            shareNewerView(epoch, from);
+            return false;
+        }
+        if (epoch > view.epoch()) {
+            if (status == Status.MEMBER) {
+                ctx.send(from, new ViewRequest(view.epoch()));
+            }
+            return false;
+        }
+        return status == Status.MEMBER;
     }
 
     private Address coordinatorExcluding(Set<Address> also) {
@@ -279,6 +380,8 @@ public final class FleetMember extends DelegatingContext implements Server {
 
     private void coordinate() {
         if (!isCoordinator()) {
+            agreement.abandon();
+            agreeing = null;
             return;
         }
         Set<Address> gone = new LinkedHashSet<>();
@@ -289,13 +392,16 @@ public final class FleetMember extends DelegatingContext implements Server {
         }
         if (!gone.isEmpty()) {
             round = null;
-            MembershipView next = view.without(gone);
-            ctx.logger().info("fleet {}: coordinator {} removes suspected {} -> epoch {}", state.name(),
-                    ctx.address(), gone, next.epoch());
-            broadcast(next);
+            if (!agreement.proposing()) {
+                MembershipView next = view.without(gone);
+                ctx.logger().info("fleet {}: coordinator {} proposes to remove suspected {} -> epoch {}",
+                        state.name(), ctx.address(), gone, next.epoch());
+                agreeing = null;
+                agreement.propose(next);
+            }
             return;
         }
-        if (round != null) {
+        if (round != null || agreement.proposing()) {
             return;
         }
         pendingJoins.removeIf(view::contains);
@@ -322,9 +428,16 @@ public final class FleetMember extends DelegatingContext implements Server {
     }
 
     private Object onJoinRequest(JoinRequest request) {
-        if (status == Status.MEMBER && !view.contains(request.joiner())) {
+        if (status != Status.MEMBER) {
+            return null;
+        }
+        if (!view.contains(request.joiner())) {
             pendingJoins.add(request.joiner());
             coordinate();
+        } else if (welcomes.containsKey(request.joiner())) {
+            // admitted, but its Welcome was lost (a partition): the same Welcome again (its state was
+            // taken while every member was frozen; a joiner votes on nothing before it is welcomed)
+            ctx.send(request.joiner(), welcomes.get(request.joiner()));
         }
         return null;
     }
@@ -347,6 +460,10 @@ public final class FleetMember extends DelegatingContext implements Server {
 
     private Object onFreeze(Freeze freeze, Address from) {
         if (status != Status.MEMBER || freeze.epoch() != view.epoch()) {
+            return null;
+        }
+        if (frozen && frozenReported && freeze.round() == frozenRound && from.equals(frozenBy)) {
+            ctx.send(from, lastFrozen); // a retransmitted Freeze: the state was handed over once already
             return null;
         }
         if (!frozen) {
@@ -374,26 +491,41 @@ public final class FleetMember extends DelegatingContext implements Server {
             return null;
         }
         round = null;
-        if (r.joiner != null) {
-            MembershipView next = view.with(r.joiner);
-            Object share = service.stateFor(r.joiner, next);
-            ctx.send(r.joiner, new Welcome(next, share));
-            ctx.logger().info("fleet {}: {} joins -> epoch {} {}", state.name(), r.joiner, next.epoch(), next.members());
-            broadcast(next);
-        } else {
-            MembershipView next = view.without(Set.of(r.leaver));
-            if (r.handOver != null) {
-                // the state moves before the view: the next coordinator has it when it installs the view
-                if (next.coordinator().equals(ctx.address())) {
-                    service.receiveHandOver(r.leaver, r.handOver);
-                } else {
-                    ctx.send(next.coordinator(), new HandOver(r.leaver, r.handOver));
-                }
-            }
-            ctx.logger().info("fleet {}: {} leaves -> epoch {} {}", state.name(), r.leaver, next.epoch(), next.members());
-            broadcast(next);
+        if (agreement.proposing()) {
+            return null; // another change is being decided; the joiner or leaver asks again
         }
+        agreeing = r;
+        agreement.propose(r.joiner != null ? view.with(r.joiner) : view.without(Set.of(r.leaver)));
         return null;
+    }
+
+    /**
+     * A quorum of the current view accepted {@code next}: moves a leaver's state, welcomes the
+     * joiners with a copy of the state, then installs and announces the view. The decided view may
+     * be another proposer's (Paxos makes a proposer adopt a view a member already accepted); its
+     * joiners are welcomed all the same, from this member's state.
+     */
+    private void decided(MembershipView next) {
+        Round r = agreeing;
+        agreeing = null;
+        if (r != null && r.leaver != null && r.handOver != null && !next.contains(r.leaver) && next.size() > 0) {
+            // the state moves before the view: the next coordinator has it when it installs the view
+            if (next.coordinator().equals(ctx.address())) {
+                service.receiveHandOver(r.leaver, r.handOver);
+            } else {
+                ctx.send(next.coordinator(), new HandOver(r.leaver, r.handOver));
+            }
+        }
+        for (Address a : next.members()) {
+            if (!view.contains(a)) {
+                Welcome welcome = new Welcome(next, service.stateFor(a, next));
+                welcomes.put(a, welcome);
+                ctx.send(a, welcome);
+            }
+        }
+        ctx.logger().info("fleet {}: {} installs epoch {} {} (was {})", state.name(), ctx.address(), next.epoch(),
+                next.members(), view.members());
+        broadcast(next);
     }
 
     /**
@@ -418,7 +550,8 @@ public final class FleetMember extends DelegatingContext implements Server {
     }
 
     private Object onWelcome(Welcome welcome) {
-        if (status != Status.JOINING) {
+        // a rejoining member holds the view that evicted it: an older view cannot admit it
+        if (status != Status.JOINING || welcome.view().epoch() <= view.epoch() || !welcome.view().contains(ctx.address())) {
             return null;
         }
         if (welcome.state() != null) {
@@ -445,15 +578,31 @@ public final class FleetMember extends DelegatingContext implements Server {
         for (Address a : next.members()) {
             lastHeard.putIfAbsent(a, now);
         }
-        if (round != null) {
-            round = null;
-        }
+        round = null;
+        agreeing = null;
+        agreement.installed(next);
         boolean member = next.contains(ctx.address());
         Status before = status;
-        status = member ? Status.MEMBER : (before == Status.JOINING || before == Status.BOOTING ? before : Status.DEPARTED);
-        if (status == Status.DEPARTED && before == Status.MEMBER) {
-            ctx.logger().info("fleet {}: {} is no longer a member (epoch {}); it forwards from now on",
-                    state.name(), ctx.address(), next.epoch());
+        if (member) {
+            status = Status.MEMBER;
+        } else if (before == Status.MEMBER && !departing && service.rejoinsAfterEviction()) {
+            // evicted without asking: wrongly suspected, or cut off from the primary partition
+            // (a quorum of the view decided without it); it asks to join again and receives a
+            // fresh copy of the state, as any joiner does, so its replica converges
+            status = Status.JOINING;
+            watchingAll = false;
+            watched = null;
+            suspected.clear();
+            pendingJoins.clear();
+            pendingLeaves.clear();
+            ctx.logger().info("fleet {}: {} was evicted (epoch {} {}); it rejoins", state.name(), ctx.address(),
+                    next.epoch(), next.members());
+        } else if (before == Status.MEMBER || before == Status.DEPARTED) {
+            status = Status.DEPARTED;
+            if (before == Status.MEMBER) {
+                ctx.logger().info("fleet {}: {} is no longer a member (epoch {}); it forwards from now on",
+                        state.name(), ctx.address(), next.epoch());
+            }
         }
         if (member) {
             state.publish(next);

@@ -27,6 +27,11 @@ public final class FleetState {
     private final Map<Address, LoadReport> loads = new ConcurrentHashMap<>();
     private final Map<Address, ServerControl> controls = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    /** How many recent epochs {@link #installed} remembers, so it stays bounded. */
+    private static final long REMEMBERED_EPOCHS = 1024;
+    /** Every view installed by a member in the last epochs, by epoch (the first one seen for each). */
+    private final Map<Long, MembershipView> installed = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<MembershipView> conflicting = new ConcurrentLinkedQueue<>();
     private volatile MembershipView initial;
 
     /**
@@ -61,12 +66,18 @@ public final class FleetState {
     }
 
     /**
-     * Keeps {@code next} if its epoch is higher than the current view's, and completes the waiters
-     * it satisfies.
+     * Records {@code next} among the installed views (a different view of an installed epoch is a
+     * conflict), keeps it if its epoch is higher than the current view's, and completes the
+     * waiters it satisfies.
      *
      * @param next a view a member installed
      */
     public void publish(MembershipView next) {
+        MembershipView first = installed.putIfAbsent(next.epoch(), next);
+        if (first != null && !first.equals(next)) {
+            conflicting.add(next);
+        }
+        installed.remove(next.epoch() - REMEMBERED_EPOCHS); // a lagging member is never this far behind
         MembershipView current;
         do {
             current = view.get();
@@ -93,6 +104,14 @@ public final class FleetState {
             waiters.remove(w);
         }
         return w.future;
+    }
+
+    /**
+     * @return views that members installed with an epoch another installed view already had; empty
+     *         while the membership protocol keeps epochs unique (checked by the tests)
+     */
+    public java.util.List<MembershipView> conflictingViews() {
+        return java.util.List.copyOf(conflicting);
     }
 
     /** @return the members' last load reports */

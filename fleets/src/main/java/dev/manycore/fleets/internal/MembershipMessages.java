@@ -59,4 +59,43 @@ public final class MembershipMessages {
     /** A leaving member's state, for the member that coordinates the next view. */
     public record HandOver(Address from, Object state) {
     }
+
+    /**
+     * The number of a bid to decide the view that follows one epoch (Paxos ballot): higher
+     * rounds win, ties go to the lower proposer address. Each proposer uses its own address, so
+     * two bids never have the same ballot.
+     */
+    public record Ballot(long round, Address proposer) implements Comparable<Ballot> {
+        @Override
+        public int compareTo(Ballot o) {
+            int c = Long.compare(round, o.round);
+            return c != 0 ? c : o.proposer.compareTo(proposer);
+        }
+    }
+
+    /**
+     * Phase one of deciding the view after {@code epoch}: a proposer asks every member of that view
+     * to promise to ignore lower ballots.
+     */
+    public record ViewBid(long epoch, Ballot ballot) {
+    }
+
+    /**
+     * A member promises a bid; it reports the view it already accepted for this epoch, with its
+     * ballot (both null if none), which the proposer must then propose instead of its own.
+     */
+    public record ViewPromise(long epoch, Ballot ballot, Ballot acceptedBallot, MembershipView accepted) {
+    }
+
+    /** Phase two: the proposer asks every member of the view at {@code epoch} to accept {@code next}. */
+    public record ViewAccept(long epoch, Ballot ballot, MembershipView next) {
+    }
+
+    /** A member accepted the bid's view. */
+    public record ViewAccepted(long epoch, Ballot ballot) {
+    }
+
+    /** A member refuses a bid or an accept: it promised the higher ballot {@code promised}. */
+    public record ViewRefusal(long epoch, Ballot ballot, Ballot promised) {
+    }
 }

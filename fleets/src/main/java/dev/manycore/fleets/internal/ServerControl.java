@@ -5,8 +5,9 @@ import dev.manycore.messaging.Address;
 
 /**
  * What the outside world (a fleet, a test) may do to one running server: read its metrics and
- * crash it, which turns it into a black hole that drains and discards its messages (a failed
- * core, for failure-detection tests on the threaded engine). Thread-safe: the crash flag is
+ * crash it, which turns it into a black hole that drains and discards its messages and skips its
+ * stop hook ({@code Fleet.crash}; {@code Fleet.failStop} also retires it from the engine, which
+ * closes its mailbox). Thread-safe: the crash flag is
  * volatile, the metrics publish volatile totals.
  */
 public final class ServerControl {

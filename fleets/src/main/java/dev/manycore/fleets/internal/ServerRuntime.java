@@ -55,6 +55,8 @@ import java.util.function.IntSupplier;
  */
 public final class ServerRuntime implements Agent, ServerContext {
 
+    /** The messages queued per destination whose mailbox is full, when no bound is given. */
+    public static final int DEFAULT_OUTBOX_BOUND = 4096;
     /** The most messages handled per duty cycle, so timers and the outbox are not starved. */
     static final int RECEIVE_BATCH = 64;
 
@@ -75,6 +77,7 @@ public final class ServerRuntime implements Agent, ServerContext {
     private IntSupplier dutyHook = () -> 0;
     private long nextCallId = 1;
     private int outboxSize;
+    private int outboxBound = DEFAULT_OUTBOX_BOUND;
 
     /**
      * Starts the server on the calling (engine) thread.
@@ -93,6 +96,21 @@ public final class ServerRuntime implements Agent, ServerContext {
         this.logger = LoggerFactory.getLogger("dev.manycore.fleets." + server.role());
         control.bind(agent.address());
         server.start(this, handlers);
+    }
+
+    /**
+     * Bounds the messages queued for one destination whose mailbox answered FULL: once that many
+     * wait, {@link #send} answers FULL itself and a call fails with an
+     * {@link dev.manycore.fleets.UndeliverableException} naming the bound.
+     *
+     * @param max the bound, positive
+     * @throws IllegalArgumentException if not positive
+     */
+    public void outboxBound(int max) {
+        if (max <= 0) {
+            throw new IllegalArgumentException("outbox bound " + max + " is not positive");
+        }
+        this.outboxBound = max;
     }
 
     /**
@@ -240,6 +258,9 @@ public final class ServerRuntime implements Agent, ServerContext {
         Objects.requireNonNull(payload, "payload is null");
         ArrayDeque<Outgoing> queued = outbox.get(to);
         if (queued != null) {
+            if (queued.size() >= outboxBound) {
+                return SendStatus.FULL; // the bound: the caller decides (a call fails, see failCall)
+            }
             queued.add(new Outgoing(to, payload, correlationId, callId));
             outboxSize++;
             return SendStatus.DELIVERED;
@@ -288,7 +309,9 @@ public final class ServerRuntime implements Agent, ServerContext {
         if (pending != null) {
             pending.timer.cancel();
             pending.future.completeExceptionally(new UndeliverableException("request "
-                    + pending.description + " to " + to + " was not delivered: " + status));
+                    + pending.description + " to " + to + " was not delivered: " + status
+                    + (status == SendStatus.FULL ? " (" + outboxBound + " messages already wait for that mailbox:"
+                    + " the outbox bound per destination)" : "")));
         }
     }
 

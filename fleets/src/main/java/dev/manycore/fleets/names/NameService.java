@@ -93,10 +93,42 @@ public final class NameService {
         private final Fleet.Builder fleet;
         private PublishedNames published;
         private long retransmitNanos = NameReplica.DEFAULT_RETRANSMIT_NANOS;
+        private int maxWatchersPerName = NameReplica.DEFAULT_MAX_WATCHERS;
 
         private Builder(Engine engine) {
             this.engine = engine;
-            this.fleet = Fleet.builder(engine, "names", () -> new NameReplica(published, retransmitNanos));
+            this.fleet = Fleet.builder(engine, "names",
+                    () -> new NameReplica(published, retransmitNanos, maxWatchersPerName));
+        }
+
+        /**
+         * Bounds the requesters a member remembers per name, to invalidate their name caches when
+         * the name is deleted or moved. A lookup by a new requester beyond the bound fails with
+         * {@link NameWatchersFullException} (the member cannot promise to invalidate its cache).
+         *
+         * @param max the bound per name and member, positive (default
+         *            {@value dev.manycore.fleets.internal.names.NameReplica#DEFAULT_MAX_WATCHERS})
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxWatchersPerName(int max) {
+            if (max <= 0) {
+                throw new IllegalArgumentException("maxWatchersPerName " + max + " is not positive");
+            }
+            this.maxWatchersPerName = max;
+            return this;
+        }
+
+        /**
+         * Bounds the messages each member queues for one destination whose mailbox is full.
+         *
+         * @param max the bound, positive
+         * @return this builder
+         * @see Fleet.Builder#outboxBound(int)
+         */
+        public Builder outboxBound(int max) {
+            fleet.outboxBound(max);
+            return this;
         }
 
         /**

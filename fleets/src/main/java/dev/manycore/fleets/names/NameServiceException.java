@@ -8,7 +8,7 @@ import dev.manycore.messaging.Name;
  */
 public abstract sealed class NameServiceException extends RuntimeException
         permits NameNotFoundException, NameTakenException, NamespaceOwnedException, NameConflictException,
-        NameServiceTimeoutException {
+        NameServiceTimeoutException, NameWatchersFullException {
 
     private static final long serialVersionUID = 1L;
 
@@ -47,6 +47,8 @@ public abstract sealed class NameServiceException extends RuntimeException
             return new NameConflictException(name, message);
         } else if (type.equals(NameServiceTimeoutException.class.getName())) {
             return new NameServiceTimeoutException(name, message);
+        } else if (type.equals(NameWatchersFullException.class.getName())) {
+            return new NameWatchersFullException(name, message);
         }
         return null;
     }

@@ -29,14 +29,22 @@ import java.util.SplittableRandom;
  * @param partitionMembers  whether a partition may cut members off from each other; when false,
  *                          the cut-off group holds no member's cluster (clients are cut off from
  *                          the fleet, the fleet stays whole)
+ * @param crashSpacingNanos the least time between two crashes, and between the end of a partition
+ *                          that overlaps the view change after a crash and the next crash: a fleet
+ *                          replaces its view only with a quorum of it (FleetMember, ViewAgreement),
+ *                          so it survives crashes one at a time, not half of its members at once
+ *                          (which no quorum rule can tell from a partition in halves), and a
+ *                          partition that cuts a member off while a crashed one is still in the
+ *                          view counts as a failure too; 0 lets crashes coincide
  */
 record ChaosFaults(int maxCrashes, boolean crashCores, boolean linkDelays, boolean holdFull, long maxPartitionNanos,
-                   boolean partitionMembers) {
+                   boolean partitionMembers, long crashSpacingNanos) {
 
     /**
      * The exposure of every chaos test: every kind of fault, partitions of half the suspicion time
      * (twice it with {@code -Dchaos.longPartitions=true}), between members unless
-     * {@code -Dchaos.partitionMembers=false}.
+     * {@code -Dchaos.partitionMembers=false}, crashes at least two suspicion times apart (time to
+     * install a view without the first before the second).
      *
      * @param maxCrashes     members that may crash
      * @param suspectNanos the fleet's suspicion time
@@ -44,7 +52,20 @@ record ChaosFaults(int maxCrashes, boolean crashCores, boolean linkDelays, boole
      */
     static ChaosFaults exposure(int maxCrashes, long suspectNanos) {
         return new ChaosFaults(maxCrashes, true, true, true,
-                ChaosSeeds.longPartitions() ? 2 * suspectNanos : suspectNanos / 2, ChaosSeeds.partitionMembers());
+                ChaosSeeds.longPartitions() ? 2 * suspectNanos : suspectNanos / 2, ChaosSeeds.partitionMembers(),
+                2 * suspectNanos);
+    }
+
+    /**
+     * The exposure with partitions of up to twice the suspicion time (a cut-off member is evicted,
+     * and a side without a quorum must not move on), whatever {@code -Dchaos.longPartitions} says.
+     *
+     * @param maxCrashes   members that may crash
+     * @param suspectNanos the fleet's suspicion time
+     * @return the faults to draw from
+     */
+    static ChaosFaults longPartitions(int maxCrashes, long suspectNanos) {
+        return new ChaosFaults(maxCrashes, true, true, true, 2 * suspectNanos, true, 2 * suspectNanos);
     }
 
     /**
@@ -117,7 +138,63 @@ record ChaosFaults(int maxCrashes, boolean crashCores, boolean linkDelays, boole
                 }
             }
         }
-        return new FaultPlan(faults);
+        return new FaultPlan(spaceCrashes(faults));
+    }
+
+    /** Moves each crash to at least {@link #crashSpacingNanos} after the one before it; the rest stays. */
+    private List<Fault> spaceCrashes(List<Fault> faults) {
+        List<Fault> spaced = new ArrayList<>(faults);
+        if (crashSpacingNanos <= 0) {
+            return spaced;
+        }
+        List<Integer> crashes = new ArrayList<>();
+        for (int i = 0; i < spaced.size(); i++) {
+            if (spaced.get(i) instanceof Fault.CrashAgent || spaced.get(i) instanceof Fault.CrashCore) {
+                crashes.add(i);
+            }
+        }
+        crashes.sort((x, y) -> Long.compare(crashTime(spaced.get(x)), crashTime(spaced.get(y))));
+        long earliest = Long.MIN_VALUE;
+        for (int i : crashes) {
+            long at = Math.max(crashTime(spaced.get(i)), earliest);
+            spaced.set(i, switch (spaced.get(i)) {
+                case Fault.CrashAgent c -> new Fault.CrashAgent(c.agent(), at);
+                case Fault.CrashCore c -> new Fault.CrashCore(c.core(), at);
+                default -> throw new IllegalStateException("not a crash");
+            });
+            earliest = reconfigured(faults, at);
+        }
+        return spaced;
+    }
+
+    /**
+     * @return when the fleet has had {@link #crashSpacingNanos} free of partitions after a crash at
+     *         {@code at}: a partition that overlaps the view change without the crashed member may
+     *         hold it up (a cut-off member cannot vote), and a second crash before that view change
+     *         would leave no quorum
+     */
+    private long reconfigured(List<Fault> faults, long at) {
+        long done = at + crashSpacingNanos;
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            for (Fault f : faults) {
+                if (f instanceof Fault.Partition p && p.at() < done && p.at() + p.duration() > at
+                        && p.at() + p.duration() + crashSpacingNanos > done) {
+                    done = p.at() + p.duration() + crashSpacingNanos;
+                    moved = true;
+                }
+            }
+        }
+        return done;
+    }
+
+    private static long crashTime(Fault f) {
+        return switch (f) {
+            case Fault.CrashAgent c -> c.at();
+            case Fault.CrashCore c -> c.at();
+            default -> throw new IllegalStateException("not a crash: " + f);
+        };
     }
 
     /** The finaliser of SplitMix64: neighbouring seeds give unrelated values. */

@@ -103,7 +103,7 @@ class NameServiceFailureTest {
 
             awaitAtLeast(lookups, 300);
             Address victim = service.fleet().view().coordinator();
-            service.fleet().crash(victim);
+            service.fleet().failStop(victim);
             MembershipView after = service.fleet().whenView(v -> !v.contains(victim)).get(30, TimeUnit.SECONDS);
             viewChangedAt.set(System.nanoTime());
             long lookupsAtChange = lookups.get();

@@ -34,8 +34,16 @@ public final class CommitProtocol {
         }
     }
 
-    /** Phase one: lock and validate the update at the view's epoch. */
-    public record Prepare(TxId tx, long epoch, NameUpdate update) {
+    /**
+     * Phase one: lock and validate the update at the view's epoch. The participants (the view's
+     * members) let a termination round tell a participant that never voted from a member that
+     * joined later.
+     */
+    public record Prepare(TxId tx, long epoch, NameUpdate update, java.util.List<Address> participants) {
+        /** Copies the participants. */
+        public Prepare {
+            participants = java.util.List.copyOf(participants);
+        }
     }
 
     /**
@@ -73,7 +81,11 @@ public final class CommitProtocol {
     public record AbortAck(TxId tx) {
     }
 
-    /** Termination: what do you know of a transaction whose coordinator left the view? */
+    /**
+     * Termination: what do you know of a transaction whose coordinator left the view? A member that
+     * knows nothing of it answers UNKNOWN and promises never to prepare it (it will vote no), so a
+     * participant's UNKNOWN means the coordinator cannot have committed.
+     */
     public record Inquiry(TxId tx) {
     }
 

@@ -6,6 +6,7 @@ import dev.manycore.fleets.FleetServer;
 import dev.manycore.fleets.Handlers;
 import dev.manycore.fleets.MembershipView;
 import dev.manycore.fleets.ScheduledTimer;
+import dev.manycore.fleets.internal.Nearest;
 import dev.manycore.fleets.internal.names.CommitProtocol.Abort;
 import dev.manycore.fleets.internal.names.CommitProtocol.AbortAck;
 import dev.manycore.fleets.internal.names.CommitProtocol.Answer;
@@ -38,6 +39,7 @@ import dev.manycore.fleets.names.NameNotFoundException;
 import dev.manycore.fleets.names.NameServiceException;
 import dev.manycore.fleets.names.NameServiceTimeoutException;
 import dev.manycore.fleets.names.NameTableImage;
+import dev.manycore.fleets.names.NameWatchersFullException;
 import dev.manycore.messaging.Address;
 import dev.manycore.messaging.Name;
 import dev.manycore.messaging.NameInvalidation;
@@ -72,11 +74,17 @@ import java.util.Set;
  * <p><b>Failures.</b> When a view change removes members, the coordinator aborts and restarts
  * its undecided transactions in the new view. A participant holding a transaction prepared by a
  * coordinator that left runs a termination round: it asks every member of the new view; a member
- * that answers "prepared" promises to ignore the old coordinator from then on; if any member
- * committed, all commit, otherwise all abort. A coordinator decides to commit only after every
+ * that answers "prepared" promises to ignore the old coordinator from then on, and a member that
+ * knows nothing of the transaction promises never to prepare it. The first answer that settles
+ * the outcome decides: a member that committed or aborted it, or a participant that never voted
+ * (so the coordinator cannot have committed: abort); when every member answered "prepared" or was
+ * not a participant, all abort (no member of the view can learn a commit any more: each promised
+ * to ignore the coordinator). A round that loses a member is run again in the next view, so the
+ * outcome is resolved as long as one member that knows it survives, whatever the number of
+ * failures, and is abort when none does. A coordinator decides to commit only after every
  * member of its view voted yes, and answers its client only after every participant acknowledged
  * applying the commit; so replicas never diverge, and an update reported committed is in every
- * replica of the view (one more failure during a termination round is tolerated, not two). A
+ * replica of the view. A
  * coordinator evicted while it waits for acknowledgements answers "outcome unknown"
  * ({@link NameServiceTimeoutException}): the members that remain decide.
  *
@@ -90,6 +98,17 @@ import java.util.Set;
  * prepare is not queued twice, a participant that applied a commit acknowledges it again, and an
  * abort is always acknowledged. So a replica cut off for a while still applies every update
  * committed meanwhile, and replicas stay identical.
+ *
+ * <p><b>Partitions longer than the suspicion time.</b> The fleet installs a new view only with a
+ * quorum of the current one (FleetMember, ViewAgreement), so at most one side of a partition
+ * moves on. A member on the other side keeps its view and keeps answering reads from its replica
+ * (which may miss what the other side commits meanwhile); its updates cannot commit, since a
+ * commit needs a yes from every member of the view and the members that moved on vote "stale" or
+ * cannot be reached: they wait, and the client's update timeout answers
+ * {@link NameServiceTimeoutException} (outcome unknown: once the member learns it was evicted it
+ * hands the waiting update to the primary side's coordinator, which may still commit it). On heal
+ * an evicted replica {@link #rejoinsAfterEviction() joins again}, drops what it had prepared and
+ * copies the table from the primary side, so every replica converges.
  *
  * <p><b>Joins</b> (fos report 4.4): the fleet freezes every member; a frozen member holds new
  * updates back and reports quiescence when it coordinates, holds and waits for nothing; the
@@ -106,6 +125,8 @@ public final class NameReplica implements FleetServer {
     public static final Name SELF = Name.of("/sys/names");
     private static final int DECIDED_MEMORY = 1 << 16;
     private static final int MAX_ATTEMPTS = 8;
+    /** The requesters remembered per name (for cache invalidation) when no bound is given. */
+    public static final int DEFAULT_MAX_WATCHERS = 4096;
     /** The retransmission period when none is given: the fleet's default heartbeat period. */
     public static final long DEFAULT_RETRANSMIT_NANOS = 50_000_000L;
 
@@ -124,12 +145,20 @@ public final class NameReplica implements FleetServer {
         }
     };
     private final Map<TxId, Termination> terminations = new LinkedHashMap<>();
+    /** Transactions this member answered UNKNOWN about, so promised never to prepare. */
+    private final LinkedHashMap<TxId, Boolean> refused = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TxId, Boolean> eldest) {
+            return size() > DECIDED_MEMORY;
+        }
+    };
     private final Map<TxId, Aborting> aborting = new LinkedHashMap<>();
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private final List<Held> awaitingView = new ArrayList<>();
     private final Map<Name, Set<Address>> watchers = new HashMap<>();
     private final PublishedNames published;
     private final long retransmitNanos;
+    private final int maxWatchers;
     private ScheduledTimer retransmitTimer;
     private boolean frozen;
     private long sequence;
@@ -153,11 +182,26 @@ public final class NameReplica implements FleetServer {
      * @throws IllegalArgumentException if the period is not positive
      */
     public NameReplica(PublishedNames published, long retransmitNanos) {
+        this(published, retransmitNanos, DEFAULT_MAX_WATCHERS);
+    }
+
+    /**
+     * @param published       the engine-level resolver to publish committed names to, or null
+     * @param retransmitNanos the retransmission period (the fleet's heartbeat period), positive
+     * @param maxWatchers     the requesters remembered per name for cache invalidation, positive;
+     *                        a lookup by one more fails with {@link NameWatchersFullException}
+     * @throws IllegalArgumentException if the period or the bound is not positive
+     */
+    public NameReplica(PublishedNames published, long retransmitNanos, int maxWatchers) {
         if (retransmitNanos <= 0) {
             throw new IllegalArgumentException("retransmission period " + retransmitNanos + " ns is not positive");
         }
+        if (maxWatchers <= 0) {
+            throw new IllegalArgumentException("maxWatchers " + maxWatchers + " is not positive");
+        }
         this.published = published;
         this.retransmitNanos = retransmitNanos;
+        this.maxWatchers = maxWatchers;
     }
 
     @Override
@@ -190,7 +234,7 @@ public final class NameReplica implements FleetServer {
         if (e == null) {
             throw new NameNotFoundException(lookup.name(), "name " + lookup.name() + " is not registered");
         }
-        watchers.computeIfAbsent(lookup.name(), n -> new HashSet<>()).add(caller.address());
+        watch(lookup.name(), caller.address());
         Address chosen = selection.choose(e, ctx.topology().clusterOf(caller.address().core()), lookup.key());
         return new LookupResult(e.name(), chosen, e.version(), e.flags().policy());
     }
@@ -200,8 +244,19 @@ public final class NameReplica implements FleetServer {
         if (e == null) {
             throw new NameNotFoundException(lookup.name(), "name " + lookup.name() + " is not registered");
         }
-        watchers.computeIfAbsent(lookup.name(), n -> new HashSet<>()).add(caller.address());
+        watch(lookup.name(), caller.address());
         return new Members(e.name(), e.mappings(), e.version());
+    }
+
+    /** Remembers a requester to invalidate when the name changes; refuses one more than the bound. */
+    private void watch(Name name, Address requester) {
+        Set<Address> set = watchers.computeIfAbsent(name, n -> new HashSet<>());
+        if (set.size() >= maxWatchers && !set.contains(requester)) {
+            throw new NameWatchersFullException(name, "member " + ctx.address() + " already keeps " + maxWatchers
+                    + " requesters of " + name + " to invalidate (the bound, maxWatchersPerName): lookup refused;"
+                    + " retry later or raise the bound");
+        }
+        set.add(requester);
     }
 
     // ---------------------------------------------------------------- coordinator side
@@ -215,7 +270,7 @@ public final class NameReplica implements FleetServer {
         TxId id = new TxId(ctx.now(), ctx.address(), sequence++);
         Coordinated tx = new Coordinated(id, update, caller, view.epoch(), view.members(), attempts);
         coordinating.put(id, tx);
-        Prepare prepare = new Prepare(id, view.epoch(), update);
+        Prepare prepare = new Prepare(id, view.epoch(), update, view.members());
         for (Address a : view.members()) {
             ctx.send(a, prepare);
         }
@@ -314,7 +369,7 @@ public final class NameReplica implements FleetServer {
         }
         MembershipView view = ctx.view();
         for (Coordinated tx : coordinating.values()) {
-            resend(view, tx.waitingFor, new Prepare(tx.id, tx.epoch, tx.update));
+            resend(view, tx.waitingFor, new Prepare(tx.id, tx.epoch, tx.update, tx.participants));
         }
         for (Coordinated tx : committing.values()) {
             resend(view, tx.waitingFor, new Commit(tx.id));
@@ -368,7 +423,7 @@ public final class NameReplica implements FleetServer {
             early.add(new Waiting(p, from));
             return null;
         }
-        if (p.epoch() < epoch || !ctx.isMember() || decided.containsKey(p.tx())) {
+        if (p.epoch() < epoch || !ctx.isMember() || decided.containsKey(p.tx()) || refused.containsKey(p.tx())) {
             ctx.send(from, Vote.stale(p.tx()));
             return null;
         }
@@ -389,7 +444,7 @@ public final class NameReplica implements FleetServer {
             return null;
         }
         long version = p.update() instanceof Claim ? 0 : table.lastVersion(p.update().name()) + 1;
-        prepared.put(p.tx(), new Prepared(p.tx(), p.update(), from, version));
+        prepared.put(p.tx(), new Prepared(p.tx(), p.update(), from, version, p.participants()));
         ctx.send(from, Vote.yes(p.tx(), version));
         return null;
     }
@@ -510,6 +565,11 @@ public final class NameReplica implements FleetServer {
                 p.promised = true;
                 known = Outcome.PREPARED;
             } else {
+                // never voted: promise never to (a prepare still on its way, or waiting for the
+                // name's lock, is refused), so the coordinator cannot commit and the asker may abort
+                refused.put(q.tx(), Boolean.TRUE);
+                waiting.removeIf(w -> w.prepare.tx().equals(q.tx()));
+                early.removeIf(w -> w.prepare.tx().equals(q.tx()));
                 known = Outcome.UNKNOWN;
             }
         }
@@ -523,10 +583,23 @@ public final class NameReplica implements FleetServer {
         if (t == null || p == null || !t.waitingFor.remove(from)) {
             return null;
         }
-        if (answer.outcome() == Outcome.COMMITTED) {
-            resolve(p, true);
-        } else if (t.waitingFor.isEmpty()) {
-            resolve(p, false);
+        // any member that knows the outcome settles it; a participant that never voted (and now
+        // never will) means no commit; otherwise every member of the view was prepared or was not
+        // a participant, each promised to ignore the old coordinator, and abort is the outcome
+        // (a member that applied a commit and left is no longer in the view: it cannot disagree)
+        switch (answer.outcome()) {
+            case COMMITTED -> resolve(p, true);
+            case ABORTED -> resolve(p, false);
+            case UNKNOWN -> {
+                if (p.participants.contains(from) || t.waitingFor.isEmpty()) {
+                    resolve(p, false);
+                }
+            }
+            case PREPARED -> {
+                if (t.waitingFor.isEmpty()) {
+                    resolve(p, false);
+                }
+            }
         }
         return null;
     }
@@ -579,11 +652,14 @@ public final class NameReplica implements FleetServer {
             }
             held.addAll(awaitingView);
             awaitingView.clear();
-            Address target = current.coordinator();
             Held h;
             while ((h = held.poll()) != null) {
-                if (target != null) {
-                    ctx.forward(target, h.update, h.caller);
+                List<Address> refused = new ArrayList<>();
+                if (!Nearest.forward(ctx, current.members(), h.update, h.caller, refused)) {
+                    // not run anywhere: this member aborted what it had prepared for it
+                    ctx.replyError(h.caller, new NameServiceTimeoutException(h.update.name(), "member "
+                            + ctx.address() + " left the fleet before it could run the update of " + h.update.name()
+                            + ", and no member took it over (refused by " + refused + "): retry"));
                 }
             }
             aborting.clear(); // the members that remain terminate what we prepared with them
@@ -655,6 +731,18 @@ public final class NameReplica implements FleetServer {
     @Override
     public void installState(Object state) {
         table = NameTable.of((NameTableImage) state);
+        // a member evicted and admitted again drops what it prepared in its old view: the members
+        // that stayed terminated those transactions, and the copy holds their outcome
+        prepared.clear();
+        waiting.clear();
+        early.clear();
+        terminations.clear();
+    }
+
+    /** @return true: an evicted replica joins again and replaces its table with a copy of the primary partition's */
+    @Override
+    public boolean rejoinsAfterEviction() {
+        return true;
     }
 
     @Override
@@ -694,13 +782,15 @@ public final class NameReplica implements FleetServer {
         final NameUpdate update;
         final Address coordinator;
         final long version;
+        final List<Address> participants;
         boolean promised;
 
-        Prepared(TxId tx, NameUpdate update, Address coordinator, long version) {
+        Prepared(TxId tx, NameUpdate update, Address coordinator, long version, List<Address> participants) {
             this.tx = tx;
             this.update = update;
             this.coordinator = coordinator;
             this.version = version;
+            this.participants = participants;
         }
     }
 

@@ -69,7 +69,8 @@ class TwoPhaseCommitTest {
     void aYoungerUpdateOfALockedNameGetsAConflictError() {
         Name name = Name.of("/locked");
         TxId older = new TxId(Long.MIN_VALUE, probe.address(), 0);
-        fromProbe(new Prepare(older, service.fleet().view().epoch(), new Register(name, box, "owner", NameFlags.single())));
+        fromProbe(new Prepare(older, service.fleet().view().epoch(), new Register(name, box, "owner", NameFlags.single()),
+                service.fleet().view().members()));
         NameConflictException e = assertThrows(NameConflictException.class,
                 () -> client.blocking().register(name, box, NameFlags.single()));
         assertEquals(name, e.name());
@@ -82,7 +83,8 @@ class TwoPhaseCommitTest {
     void anOlderUpdateWaitsForTheLockAndThenCommits() throws Exception {
         Name name = Name.of("/waited");
         TxId younger = new TxId(Long.MAX_VALUE, probe.address(), 0);
-        fromProbe(new Prepare(younger, service.fleet().view().epoch(), new Register(name, box, "owner", NameFlags.single())));
+        fromProbe(new Prepare(younger, service.fleet().view().epoch(), new Register(name, box, "owner", NameFlags.single()),
+                service.fleet().view().members()));
         CompletableFuture<Long> waiting = client.register(name, box, NameFlags.single());
         // the client's update is older: it waits instead of failing; a lookup shows nothing committed yet
         assertThrows(dev.manycore.fleets.names.NameNotFoundException.class, () -> client.blocking().lookup(name));
