@@ -86,7 +86,8 @@ public final class FleetState {
             }
         } while (!view.compareAndSet(current, next));
         for (Waiter w : waiters) {
-            if (w.condition.test(next) && w.future.complete(next)) {
+            // a waiter whose future its caller completed or cancelled goes too
+            if (w.future.isDone() || w.condition.test(next) && w.future.complete(next)) {
                 waiters.remove(w);
             }
         }

@@ -2,6 +2,7 @@ package dev.manycore.fleets.pages;
 
 import dev.manycore.fleets.CallTimeoutException;
 import dev.manycore.fleets.Client;
+import dev.manycore.fleets.MembershipView;
 import dev.manycore.fleets.RemoteFailureException;
 import dev.manycore.fleets.Request;
 import dev.manycore.fleets.UndeliverableException;
@@ -646,13 +647,47 @@ public final class PageAllocatorClient {
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
-            if ((cause instanceof CallTimeoutException || cause instanceof UndeliverableException) && left > 1) {
+            boolean forwardRefused = cause instanceof RemoteFailureException r
+                    && r.remoteType().equals(UndeliverableException.class.getName());
+            if ((cause instanceof CallTimeoutException || cause instanceof UndeliverableException || forwardRefused)
+                    && left > 1) {
                 nearest = null;
-                attempt(to, request, left - 1, result);
+                MembershipView seen = allocator.fleet().view();
+                if (cause instanceof UndeliverableException && seen.contains(target) || forwardRefused) {
+                    // a mailbox on the way is closed (its member failed) but the view still routes
+                    // to it: asking again now would spend the attempts there, so wait for the view
+                    // to change (the key makes the retry safe)
+                    afterViewChange(seen).whenComplete((v, e) -> attempt(to, request, left - 1, result));
+                } else {
+                    attempt(to, request, left - 1, result);
+                }
             } else {
                 result.completeExceptionally(translate(cause));
             }
         });
+    }
+
+    /**
+     * @param seen the view a refused request was routed by
+     * @return completes when a newer view is published, or after one request timeout of the
+     *         engine's clock (a member cut off for a while stays in the view), whichever comes first
+     */
+    private CompletableFuture<Void> afterViewChange(MembershipView seen) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<MembershipView> changed = allocator.fleet().whenView(v -> v.epoch() > seen.epoch());
+        changed.whenComplete((v, e) -> done.complete(null));
+        try {
+            client.execute(ctx -> {
+                ctx.schedule(timeout.toNanos(), () -> {
+                    changed.cancel(false);
+                    done.complete(null);
+                });
+                return CompletableFuture.completedFuture(null);
+            });
+        } catch (IllegalStateException closed) {
+            done.complete(null);
+        }
+        return done;
     }
 
     private static Throwable translate(Throwable cause) {
