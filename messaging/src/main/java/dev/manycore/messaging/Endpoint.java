@@ -333,7 +333,7 @@ public final class Endpoint {
             inbound = Arrays.copyOf(inbound, inboundCount * 2);
             inboundViews = Arrays.copyOf(inboundViews, inboundCount * 2);
         }
-        Envelope<Object> channelView = Envelope.view(channel, (SendRight<?>) channel.sender(), mailbox.address());
+        Envelope<Object> channelView = Envelope.view(channel, mailbox.address());
         inbound[inboundCount] = channel;
         inboundViews[inboundCount++] = channelView;
         return channelView;
