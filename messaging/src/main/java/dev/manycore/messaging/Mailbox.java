@@ -174,6 +174,19 @@ public final class Mailbox<T> {
      * @throws IllegalArgumentException if the right belongs to another mailbox, or (checked mode) the payload class is mutable
      */
     public SendStatus send(SendRight<T> right, T payload, long correlationId, long sendTime) {
+        SendStatus refused = admit(right, payload);
+        return refused != null ? refused : enqueue(payload, right, correlationId, sendTime);
+    }
+
+    /**
+     * The checks of every send, whatever its transport (this mailbox or a channel to its owner):
+     * payload not null, right of this mailbox, right valid (a right's epoch is never
+     * {@link #CLOSED_EPOCH}, so one compare admits a valid right and the closed case is sorted out
+     * only on refusal), payload class immutable in checked mode (cached per right).
+     *
+     * @return null when the send may go ahead, else CLOSED or DENIED
+     */
+    SendStatus admit(SendRight<?> right, Object payload) {
         if (payload == null) {
             throw new NullPointerException("payload is null: every message to " + address + " carries a payload");
         }
@@ -181,17 +194,14 @@ public final class Mailbox<T> {
             throw wrongMailbox(right);
         }
         int e = epoch;
-        if (e == CLOSED_EPOCH) {
-            return SendStatus.CLOSED;
-        }
         if (right.epoch() != e) {
-            return SendStatus.DENIED;
+            return e == CLOSED_EPOCH ? SendStatus.CLOSED : SendStatus.DENIED;
         }
         if (checked && payload.getClass() != right.checkedClass) {
             PayloadCheck.requireImmutable(payload);
             right.checkedClass = payload.getClass();
         }
-        return enqueue(payload, right, correlationId, sendTime);
+        return null;
     }
 
     /** Enqueues with no right or payload check: control messages of {@link Endpoint}. */
