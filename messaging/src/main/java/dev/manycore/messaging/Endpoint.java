@@ -3,7 +3,6 @@ package dev.manycore.messaging;
 import dev.manycore.messaging.internal.Channel;
 import dev.manycore.messaging.internal.ChannelOpening;
 import dev.manycore.messaging.internal.MpscEnvelopeRing;
-import dev.manycore.messaging.internal.PayloadCheck;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -90,20 +89,9 @@ public final class Endpoint {
         if (route == null) {
             return to.mailbox().send(to, payload, correlationId, sendTime);
         }
-        if (payload == null) {
-            throw new NullPointerException("payload is null: every message to " + to.destination() + " carries a payload");
-        }
-        Mailbox<T> destination = to.mailbox();
-        int e = destination.epoch();
-        if (e == Mailbox.CLOSED_EPOCH) {
-            return SendStatus.CLOSED;
-        }
-        if (to.epoch() != e) {
-            return SendStatus.DENIED;
-        }
-        if (destination.isChecked() && payload.getClass() != to.checkedClass) {
-            PayloadCheck.requireImmutable(payload);
-            to.checkedClass = payload.getClass();
+        SendStatus refused = to.mailbox().admit(to, payload);
+        if (refused != null) {
+            return refused;
         }
         return ((Channel) route).offer(payload, correlationId, sendTime) ? SendStatus.DELIVERED : SendStatus.FULL;
     }
@@ -333,7 +321,7 @@ public final class Endpoint {
             inbound = Arrays.copyOf(inbound, inboundCount * 2);
             inboundViews = Arrays.copyOf(inboundViews, inboundCount * 2);
         }
-        Envelope<Object> channelView = Envelope.view(channel, (SendRight<?>) channel.sender(), mailbox.address());
+        Envelope<Object> channelView = Envelope.view(channel, mailbox.address());
         inbound[inboundCount] = channel;
         inboundViews[inboundCount++] = channelView;
         return channelView;

@@ -1,7 +1,6 @@
 package dev.manycore.messaging;
 
-import dev.manycore.messaging.internal.Channel;
-import dev.manycore.messaging.internal.MpscEnvelopeRing;
+import dev.manycore.messaging.internal.EnvelopeSlots;
 
 /**
  * A message with its header: sender, receiver, correlation id, payload, send time, hop count (fos
@@ -18,9 +17,7 @@ import dev.manycore.messaging.internal.MpscEnvelopeRing;
  */
 public final class Envelope<T> {
 
-    private final MpscEnvelopeRing ring;
-    private final Channel channel;
-    private final SendRight<?> channelSender;
+    private final EnvelopeSlots slots;
     private final Address receiver;
     private final Address sender;
     private final long correlationId;
@@ -29,11 +26,9 @@ public final class Envelope<T> {
     private final int hops;
     private int slot = -1;
 
-    private Envelope(MpscEnvelopeRing ring, Channel channel, SendRight<?> channelSender, Address receiver,
-                     Address sender, long correlationId, T payload, long sendTime, int hops) {
-        this.ring = ring;
-        this.channel = channel;
-        this.channelSender = channelSender;
+    private Envelope(EnvelopeSlots slots, Address receiver, Address sender, long correlationId, T payload,
+                     long sendTime, int hops) {
+        this.slots = slots;
         this.receiver = receiver;
         this.sender = sender;
         this.correlationId = correlationId;
@@ -43,22 +38,12 @@ public final class Envelope<T> {
     }
 
     /**
-     * @param ring     the mailbox's ring
-     * @param receiver the mailbox's address
-     * @return a view over the ring's slots, for the receiving thread
+     * @param slots    the mailbox's ring or an inbound channel; each slot's tag is the sender's right
+     * @param receiver the receiving mailbox's address
+     * @return a view over the slots, for the receiving thread
      */
-    static <T> Envelope<T> view(MpscEnvelopeRing ring, Address receiver) {
-        return new Envelope<>(ring, null, null, receiver, null, 0, null, 0, 0);
-    }
-
-    /**
-     * @param channel  an inbound channel
-     * @param sender   the right the channel was opened with (its holder and hops)
-     * @param receiver the receiving endpoint's address
-     * @return a view over the channel's slots, for the receiving thread
-     */
-    static <T> Envelope<T> view(Channel channel, SendRight<?> sender, Address receiver) {
-        return new Envelope<>(null, channel, sender, receiver, null, 0, null, 0, 0);
+    static <T> Envelope<T> view(EnvelopeSlots slots, Address receiver) {
+        return new Envelope<>(slots, receiver, null, 0, null, 0, 0);
     }
 
     /**
@@ -78,7 +63,7 @@ public final class Envelope<T> {
         if (hops < 0) {
             throw new IllegalArgumentException("hops " + hops + " is negative: a distance is 0 or more");
         }
-        return new Envelope<>(null, null, null, receiver, sender, correlationId, payload, sendTime, hops);
+        return new Envelope<>(null, receiver, sender, correlationId, payload, sendTime, hops);
     }
 
     /** Points a view at the slot of the message being handed over. */
@@ -88,10 +73,7 @@ public final class Envelope<T> {
 
     /** @return the address of the sender, the holder of the send right used */
     public Address sender() {
-        if (ring != null) {
-            return ((SendRight<?>) ring.tagAt(slot)).holder();
-        }
-        return channel != null ? channelSender.holder() : sender;
+        return slots != null ? ((SendRight<?>) slots.tagAt(slot)).holder() : sender;
     }
 
     /** @return the address of the receiving mailbox */
@@ -101,40 +83,28 @@ public final class Envelope<T> {
 
     /** @return the correlation id that pairs a reply with its request; 0 when unused */
     public long correlationId() {
-        if (ring != null) {
-            return ring.correlationAt(slot);
-        }
-        return channel != null ? channel.correlationAt(slot) : correlationId;
+        return slots != null ? slots.correlationAt(slot) : correlationId;
     }
 
     /** @return the message */
     @SuppressWarnings("unchecked")
     public T payload() {
-        if (ring != null) {
-            return (T) ring.payloadAt(slot);
-        }
-        return channel != null ? (T) channel.payloadAt(slot) : payload;
+        return slots != null ? (T) slots.payloadAt(slot) : payload;
     }
 
     /** @return when the message was sent, in the engine's {@link Clock} (nanoseconds) */
     public long sendTime() {
-        if (ring != null) {
-            return ring.sendTimeAt(slot);
-        }
-        return channel != null ? channel.sendTimeAt(slot) : sendTime;
+        return slots != null ? slots.sendTimeAt(slot) : sendTime;
     }
 
     /** @return the hop distance between the sender's and the receiver's clusters */
     public int hops() {
-        if (ring != null) {
-            return ((SendRight<?>) ring.tagAt(slot)).hops();
-        }
-        return channel != null ? channelSender.hops() : hops;
+        return slots != null ? ((SendRight<?>) slots.tagAt(slot)).hops() : hops;
     }
 
     /** @return true for an immutable copy, false for a receiver's reusable view */
     public boolean isDetached() {
-        return ring == null && channel == null;
+        return slots == null;
     }
 
     /** @return this envelope if it is detached, else an immutable copy of the view's current message */

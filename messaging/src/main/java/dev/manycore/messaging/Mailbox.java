@@ -19,7 +19,12 @@ import java.util.Objects;
  *
  * <p><b>Receiving</b> ({@link #poll()}, {@link #drain(MessageHandler, int)}) is for the owner
  * thread only; in checked mode (the default) another thread gets a {@link WrongThreadException}.
- * The owner starts as the creating thread and changes with {@link #handOver(Thread)}.
+ * The owner starts as the creating thread and changes with {@link #handOver(Thread)}. {@link #poll()}
+ * is strict: it waits for a sender that has claimed the next slot to publish it. {@link #drain} is
+ * relaxed, as JCTools' {@code drain}: it stops at a slot claimed and not yet published (its sender
+ * is between the claim and the publish, or preempted there) and a later drain takes it; every send
+ * that returned DELIVERED before the drain began is received by it (up to the limit), and
+ * {@link #isEmpty()} is false meanwhile, so a consumer that re-checks before parking never misses it.
  *
  * <p><b>Notification</b>: a mailbox built with a {@link Doorbell} rings it after every enqueue, so a
  * parked owner wakes; the ring costs one load while the owner runs (see {@link Doorbell} for the
@@ -169,6 +174,19 @@ public final class Mailbox<T> {
      * @throws IllegalArgumentException if the right belongs to another mailbox, or (checked mode) the payload class is mutable
      */
     public SendStatus send(SendRight<T> right, T payload, long correlationId, long sendTime) {
+        SendStatus refused = admit(right, payload);
+        return refused != null ? refused : enqueue(payload, right, correlationId, sendTime);
+    }
+
+    /**
+     * The checks of every send, whatever its transport (this mailbox or a channel to its owner):
+     * payload not null, right of this mailbox, right valid (a right's epoch is never
+     * {@link #CLOSED_EPOCH}, so one compare admits a valid right and the closed case is sorted out
+     * only on refusal), payload class immutable in checked mode (cached per right).
+     *
+     * @return null when the send may go ahead, else CLOSED or DENIED
+     */
+    SendStatus admit(SendRight<?> right, Object payload) {
         if (payload == null) {
             throw new NullPointerException("payload is null: every message to " + address + " carries a payload");
         }
@@ -176,17 +194,14 @@ public final class Mailbox<T> {
             throw wrongMailbox(right);
         }
         int e = epoch;
-        if (e == CLOSED_EPOCH) {
-            return SendStatus.CLOSED;
-        }
         if (right.epoch() != e) {
-            return SendStatus.DENIED;
+            return e == CLOSED_EPOCH ? SendStatus.CLOSED : SendStatus.DENIED;
         }
         if (checked && payload.getClass() != right.checkedClass) {
             PayloadCheck.requireImmutable(payload);
             right.checkedClass = payload.getClass();
         }
-        return enqueue(payload, right, correlationId, sendTime);
+        return null;
     }
 
     /** Enqueues with no right or payload check: control messages of {@link Endpoint}. */
@@ -212,20 +227,25 @@ public final class Mailbox<T> {
      */
     public Envelope<T> poll() {
         checkOwner("poll");
-        Object payload = ring.take();
-        if (payload == null) {
+        MpscEnvelopeRing r = ring;
+        int slot = r.awaitSlot();
+        if (slot < 0) {
             return null;
         }
-        SendRight<?> right = (SendRight<?>) ring.takenTag;
+        SendRight<?> right = (SendRight<?>) r.tagAt(slot);
         @SuppressWarnings("unchecked")
-        T typed = (T) payload;
-        return Envelope.of(right.holder(), address, ring.takenCorrelation, typed, ring.takenSendTime, right.hops());
+        T typed = (T) r.payloadAt(slot);
+        Envelope<T> e = Envelope.of(right.holder(), address, r.correlationAt(slot), typed, r.sendTimeAt(slot),
+                right.hops());
+        r.consume(slot);
+        r.releaseTaken();
+        return e;
     }
 
     /**
      * Owner only. Hands up to {@code limit} messages to {@code handler}, in queue order, through one
-     * reused envelope view (no allocation). See {@link MessageHandler} for what happens when the
-     * handler throws.
+     * reused envelope view (no allocation); relaxed (see the class comment). See
+     * {@link MessageHandler} for what happens when the handler throws.
      *
      * @param handler receives each message
      * @param limit   the most messages to take, 1 or more

@@ -1,35 +1,38 @@
 package dev.manycore.messaging.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
  * A single-producer, single-consumer ring between two endpoints that talk often: the user-space
  * fast path of Barrelfish URPC that fos report 4.2 lists beside the kernel mailbox. One sender, one
  * receiver, no claim CAS and no right check per slot; a slot is published by a store of its payload
  * and freed by a store of null (the FastFlow / JCTools {@code SpscArrayQueue} scheme), so producer
- * and consumer never read each other's index.
+ * and consumer never read each other's index. As in JCTools, the producer looks ahead: it reads
+ * the slot {@code lookAhead} positions on, and while that one is free it writes without reading
+ * any slot the consumer writes (one read of a consumer-written line per {@code lookAhead} sends).
  *
  * <pre>
- *   refs  (Object[capacity])   words (long[2 * capacity])
- *   +---------+----            +-------------+----------+----
- *   | payload | ...            | correlation | sendTime | ...
- *   +---------+----            +-------------+----------+----
+ *   payloads[s], headers[2s], headers[2s+1] (EnvelopeSlots); the tag is the channel's sender
  *   one slot is kept free for the CLOSE marker: data is FULL when slot (p + 1) is still taken
+ *   producerLimit: slots below it are known free (slot limit itself too, for CLOSE)
  * </pre>
  *
- * <p>Linearisation points: a send at the volatile store of its payload; a take at the release store
- * of null into its slot; the close at the volatile store of {@link #CLOSE}. The payload store is
- * volatile, not just release, because it is the sender's half of the {@link
+ * <p>Linearisation points: a send at the store of its payload; a take at the release store of null
+ * into its slot; the close at the volatile store of {@link #CLOSE}. With a doorbell, the payload
+ * store is volatile, not just release, because it is the sender's half of the {@link
  * dev.manycore.messaging.Doorbell} handshake (a store that must precede the load of the receiver's
- * parked state).
+ * parked state); with none, a release store suffices (nobody parks).
+ *
+ * <p>Why the look-ahead is safe: the consumer frees slots in index order, so when the slot of index
+ * {@code p + lookAhead} is free, its previous element ({@code p + lookAhead - capacity}) and every
+ * element before it were taken: the slots of indexes {@code p} to {@code p + lookAhead} are all free,
+ * and the acquire load of that null orders the consumer's earlier frees before the producer's
+ * writes.
  *
  * <p>The producer's and the consumer's private indexes sit on separate cache lines (padding
  * superclasses, as in JCTools), so neither side's bookkeeping invalidates the other's line; the
- * only shared lines are the slots themselves.
+ * only shared lines are the payload slots themselves.
  *
  * <p>Thread-safety: {@link #offer}, {@link #closeForSending()} from the producer thread only;
- * {@link #take()}, {@link #hasInput()} from the consumer thread only.
+ * {@link #take()}, {@link #hasInput()} and the slot methods from the consumer thread only.
  */
 public final class Channel extends ChannelConsumerFields {
 
@@ -41,12 +44,11 @@ public final class Channel extends ChannelConsumerFields {
         }
     };
 
-    private static final VarHandle REFS = MethodHandles.arrayElementVarHandle(Object[].class);
+    /** JCTools' bound on the look-ahead step. */
+    private static final int MAX_LOOK_AHEAD = 4096;
 
     private final Object sender;
-    private final int mask;
-    private final Object[] refs;
-    private final long[] words;
+    private final int lookAhead;
     private final dev.manycore.messaging.Doorbell doorbell;
 
     /**
@@ -55,10 +57,9 @@ public final class Channel extends ChannelConsumerFields {
      * @param doorbell the receiver's doorbell, rung after each publish; null for none
      */
     public Channel(Object sender, int capacity, dev.manycore.messaging.Doorbell doorbell) {
+        super(capacity);
         this.sender = sender;
-        this.mask = capacity - 1;
-        this.refs = new Object[capacity];
-        this.words = new long[2 * capacity];
+        this.lookAhead = Math.max(1, Math.min(capacity / 4, MAX_LOOK_AHEAD));
         this.doorbell = doorbell;
     }
 
@@ -67,9 +68,9 @@ public final class Channel extends ChannelConsumerFields {
         return sender;
     }
 
-    /** @return the number of slots, one of which is kept for the close marker */
-    public int capacity() {
-        return mask + 1;
+    @Override
+    public Object tagAt(int slot) {
+        return sender;
     }
 
     /**
@@ -82,18 +83,34 @@ public final class Channel extends ChannelConsumerFields {
      */
     public boolean offer(Object payload, long correlation, long sendTime) {
         long p = producerIndex;
-        if (REFS.getAcquire(refs, (int) (p + 1) & mask) != null) {
+        if (p >= producerLimit && !findRoom(p)) {
             return false;
         }
         int slot = (int) p & mask;
-        words[slot << 1] = correlation;
-        words[(slot << 1) + 1] = sendTime;
-        REFS.setVolatile(refs, slot, payload);
-        producerIndex = p + 1;
-        if (doorbell != null) {
+        writeHeader(slot, correlation, sendTime);
+        if (doorbell == null) {
+            PAYLOADS.setRelease(payloads, slot, payload);
+            producerIndex = p + 1;
+        } else {
+            PAYLOADS.setVolatile(payloads, slot, payload);
+            producerIndex = p + 1;
             doorbell.ring();
         }
         return true;
+    }
+
+    /** Producer only: moves the limit on, by the look-ahead if its slot is free, else by one. */
+    private boolean findRoom(long p) {
+        long ahead = p + lookAhead;
+        if (PAYLOADS.getAcquire(payloads, (int) ahead & mask) == null) {
+            producerLimit = ahead;
+            return true;
+        }
+        if (PAYLOADS.getAcquire(payloads, (int) (p + 1) & mask) == null) {
+            producerLimit = p + 1;
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -105,7 +122,7 @@ public final class Channel extends ChannelConsumerFields {
         }
         producerClosed = true;
         long p = producerIndex;
-        REFS.setVolatile(refs, (int) p & mask, CLOSE);
+        PAYLOADS.setVolatile(payloads, (int) p & mask, CLOSE);
         producerIndex = p + 1;
         if (doorbell != null) {
             doorbell.ring();
@@ -119,22 +136,12 @@ public final class Channel extends ChannelConsumerFields {
      * @return the payload, {@link #CLOSE} once, or null when empty
      */
     public Object take() {
-        if (finished) {
+        int slot = peekSlot();
+        if (slot < 0) {
             return null;
         }
-        long c = consumerIndex;
-        int slot = (int) c & mask;
-        Object payload = REFS.getAcquire(refs, slot);
-        if (payload == null) {
-            return null;
-        }
-        takenCorrelation = words[slot << 1];
-        takenSendTime = words[(slot << 1) + 1];
-        REFS.setRelease(refs, slot, null);
-        consumerIndex = c + 1;
-        if (payload == CLOSE) {
-            finished = true;
-        }
+        Object payload = payloads[slot];
+        consume(slot);
         return payload;
     }
 
@@ -150,22 +157,7 @@ public final class Channel extends ChannelConsumerFields {
             return -1;
         }
         int slot = (int) consumerIndex & mask;
-        return REFS.getAcquire(refs, slot) == null ? -1 : slot;
-    }
-
-    /** @param slot from {@link #peekSlot()} @return its payload, or {@link #CLOSE} */
-    public Object payloadAt(int slot) {
-        return refs[slot];
-    }
-
-    /** @param slot from {@link #peekSlot()} @return its correlation id */
-    public long correlationAt(int slot) {
-        return words[slot << 1];
-    }
-
-    /** @param slot from {@link #peekSlot()} @return its send time */
-    public long sendTimeAt(int slot) {
-        return words[(slot << 1) + 1];
+        return PAYLOADS.getAcquire(payloads, slot) == null ? -1 : slot;
     }
 
     /**
@@ -175,10 +167,10 @@ public final class Channel extends ChannelConsumerFields {
      * @param slot from {@link #peekSlot()}
      */
     public void consume(int slot) {
-        if (refs[slot] == CLOSE) {
+        if (payloads[slot] == CLOSE) {
             finished = true;
         }
-        REFS.setRelease(refs, slot, null);
+        PAYLOADS.setRelease(payloads, slot, null);
         consumerIndex++;
     }
 
@@ -189,12 +181,12 @@ public final class Channel extends ChannelConsumerFields {
 
     /** @return consumer only: true when an element is published and not taken (volatile read) */
     public boolean hasInput() {
-        return !finished && REFS.getVolatile(refs, (int) consumerIndex & mask) != null;
+        return !finished && PAYLOADS.getVolatile(payloads, (int) consumerIndex & mask) != null;
     }
 }
 
 /** Padding before the producer's fields. */
-abstract class ChannelPad0 {
+abstract class ChannelPad0 extends EnvelopeSlots {
     byte p000, p001, p002, p003, p004, p005, p006, p007, p008, p009, p010, p011, p012, p013, p014, p015;
     byte p016, p017, p018, p019, p020, p021, p022, p023, p024, p025, p026, p027, p028, p029, p030, p031;
     byte p032, p033, p034, p035, p036, p037, p038, p039, p040, p041, p042, p043, p044, p045, p046, p047;
@@ -203,12 +195,21 @@ abstract class ChannelPad0 {
     byte p080, p081, p082, p083, p084, p085, p086, p087, p088, p089, p090, p091, p092, p093, p094, p095;
     byte p096, p097, p098, p099, p100, p101, p102, p103, p104, p105, p106, p107, p108, p109, p110, p111;
     byte p112, p113, p114, p115, p116, p117, p118, p119, p120, p121, p122, p123, p124, p125, p126, p127;
+
+    ChannelPad0(int capacity) {
+        super(capacity);
+    }
 }
 
 /** Producer-local state: written by the producer only. */
 abstract class ChannelProducerFields extends ChannelPad0 {
     long producerIndex;
+    long producerLimit;
     boolean producerClosed;
+
+    ChannelProducerFields(int capacity) {
+        super(capacity);
+    }
 }
 
 /** Padding between the producer's and the consumer's fields. */
@@ -221,16 +222,20 @@ abstract class ChannelPad1 extends ChannelProducerFields {
     byte q080, q081, q082, q083, q084, q085, q086, q087, q088, q089, q090, q091, q092, q093, q094, q095;
     byte q096, q097, q098, q099, q100, q101, q102, q103, q104, q105, q106, q107, q108, q109, q110, q111;
     byte q112, q113, q114, q115, q116, q117, q118, q119, q120, q121, q122, q123, q124, q125, q126, q127;
+
+    ChannelPad1(int capacity) {
+        super(capacity);
+    }
 }
 
 /** Consumer-local state, followed by padding that keeps it off the read-only fields' line. */
 abstract class ChannelConsumerFields extends ChannelPad1 {
     long consumerIndex;
     boolean finished;
-    /** Consumer only: header of the element returned by the last take. */
-    public long takenCorrelation;
-    /** Consumer only: header of the element returned by the last take. */
-    public long takenSendTime;
+
+    ChannelConsumerFields(int capacity) {
+        super(capacity);
+    }
 
     byte r000, r001, r002, r003, r004, r005, r006, r007, r008, r009, r010, r011, r012, r013, r014, r015;
     byte r016, r017, r018, r019, r020, r021, r022, r023, r024, r025, r026, r027, r028, r029, r030, r031;

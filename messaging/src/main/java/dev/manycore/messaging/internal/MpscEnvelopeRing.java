@@ -8,33 +8,37 @@ import java.lang.invoke.VarHandle;
  * {@link dev.manycore.messaging.Mailbox}. The algorithm is JCTools' {@code MpscArrayQueue}
  * (producers claim a slot by CAS on the producer index, bounded by a cached producer limit; the
  * consumer owns the consumer index; a slot is published by a release store of its payload) with
- * three changes: each slot carries the envelope's header inline (so a message allocates nothing
- * beyond its payload), a closed bit in the producer index makes close linearisable against sends,
- * and the consumer exposes the header of the element it just took through plain fields.
+ * three changes: each slot carries the envelope's header (in the parallel arrays of
+ * {@link EnvelopeSlots}, so a message allocates nothing beyond its payload and the payload array
+ * stays as dense as JCTools'), a closed bit in the producer index makes close linearisable against
+ * sends, and the consumer reads a slot in place before consuming it.
  *
  * <pre>
- *   refs  (Object[2 * capacity])      words (long[2 * capacity])
- *   +---------+---------+----         +-------------+----------+----
- *   | payload | tag     | ...         | correlation | sendTime | ...
- *   +---------+---------+----         +-------------+----------+----
- *     slot i = index &amp; mask: refs[2i], refs[2i+1], words[2i], words[2i+1]
- *
+ *   payloads[s]  headers[2s], headers[2s+1]  (EnvelopeSlots)     tags[s]  (the sender's right)
  *   producerIndex: bit 62 = CLOSED, bits 0..61 = next index to claim
  * </pre>
  *
  * <p>Linearisation points: an offer takes effect at its successful CAS of the producer index (order
  * among producers is CAS order, hence per-producer order is program order); a close at the CAS that
  * sets the closed bit, so every offer either precedes it and is in the ring, or follows it and
- * answers CLOSED; a take at the release store of the consumer index (once per batch for
- * {@link #takeRelaxed()}, which is when the taken slots become free for producers).
+ * answers CLOSED; a take at the release store of the consumer index (once per batch,
+ * {@link #releaseTaken()}, which is when the taken slots become free for producers).
  *
- * <p>Memory ordering: the producer writes the header fields with plain stores, then the payload
+ * <p>Relaxed and strict receive, as JCTools' {@code relaxedPoll}/{@code drain} and {@code poll}:
+ * {@link #peekSlot()} answers "nothing" as soon as the next slot's payload is not published, without
+ * reading the producer index (a line every producer writes), so an idle consumer polling an empty
+ * ring costs producers nothing, and a consumer never waits for a sender that was preempted between
+ * its claim and its publish; the message is taken by a later receive. {@link #awaitSlot()} and
+ * {@link #take()} are strict: they see a claimed slot and wait for its publication. Either way
+ * {@link #isEmpty()} is false from the claim on, which is what the park re-check reads.
+ *
+ * <p>Memory ordering: the producer writes the header and the tag with plain stores, then the payload
  * with a release store; the consumer reads the payload with an acquire load before the header. The
  * consumer clears the payload with a plain store before releasing the consumer index, which
  * producers read with acquire before reusing the slot. A taken slot keeps its tag (a send right)
- * until reused, which saves a reference store per message. Producer methods are thread-safe; consumer methods
- * ({@link #take()}, {@link #peekTag()}, the {@code taken*} fields) must be called by one thread at a
- * time, with happens-before between successive consumers.
+ * until reused, which saves a reference store per message. Producer methods are thread-safe;
+ * consumer methods must be called by one thread at a time, with happens-before between successive
+ * consumers.
  */
 public final class MpscEnvelopeRing extends MpscEnvelopeRingConsumerFields {
 
@@ -47,26 +51,14 @@ public final class MpscEnvelopeRing extends MpscEnvelopeRingConsumerFields {
 
     static final long CLOSED_BIT = 1L << 62;
 
-    private static final VarHandle REFS = MethodHandles.arrayElementVarHandle(Object[].class);
-
-    private final int capacity;
-    private final int mask;
-    private final Object[] refs;
-    private final long[] words;
+    private final Object[] tags;
 
     /**
      * @param capacity a power of two, already validated by the caller
      */
     public MpscEnvelopeRing(int capacity) {
-        this.capacity = capacity;
-        this.mask = capacity - 1;
-        this.refs = new Object[2 * capacity];
-        this.words = new long[2 * capacity];
-    }
-
-    /** @return the fixed number of slots */
-    public int capacity() {
-        return capacity;
+        super(capacity);
+        this.tags = new Object[capacity];
     }
 
     /**
@@ -87,7 +79,7 @@ public final class MpscEnvelopeRing extends MpscEnvelopeRingConsumerFields {
                 return CLOSED;
             }
             if (p >= limit) {
-                limit = (long) CONSUMER_INDEX.getAcquire(this) + capacity;
+                limit = (long) CONSUMER_INDEX.getAcquire(this) + capacity();
                 if (p >= limit) {
                     return FULL;
                 }
@@ -95,16 +87,15 @@ public final class MpscEnvelopeRing extends MpscEnvelopeRingConsumerFields {
                 PRODUCER_LIMIT.setOpaque(this, limit);
             }
         } while (!PRODUCER_INDEX.compareAndSet(this, p, p + 1));
-        int slot = (int) (p & mask) << 1;
-        words[slot] = correlation;
-        words[slot + 1] = sendTime;
+        int slot = (int) p & mask;
+        writeHeader(slot, correlation, sendTime);
         // A slot keeps its tag after being taken; with a steady sender the tag is already there, so a
         // load replaces a reference store and its GC write barrier. Safe: only producers write the
         // tag, and this producer owns the slot since its claim.
-        if (refs[slot + 1] != tag) {
-            refs[slot + 1] = tag;
+        if (tags[slot] != tag) {
+            tags[slot] = tag;
         }
-        REFS.setRelease(refs, slot, payload);
+        PAYLOADS.setRelease(payloads, slot, payload);
         return OK;
     }
 
@@ -137,7 +128,7 @@ public final class MpscEnvelopeRing extends MpscEnvelopeRingConsumerFields {
     public int size() {
         long p = (long) PRODUCER_INDEX.getVolatile(this) & ~CLOSED_BIT;
         long c = (long) CONSUMER_INDEX.getVolatile(this);
-        return (int) Math.max(0, Math.min(capacity, p - c));
+        return (int) Math.max(0, Math.min(capacity(), p - c));
     }
 
     /**
@@ -152,114 +143,88 @@ public final class MpscEnvelopeRing extends MpscEnvelopeRingConsumerFields {
     }
 
     /**
-     * Consumer only. Takes the next envelope; its header is left in {@link #takenTag},
-     * {@link #takenCorrelation} and {@link #takenSendTime} until the next take. When a producer has
-     * claimed the slot but not yet published it, this spins until it does (a few instructions away).
+     * Consumer only, strict: takes the next envelope and hands its slot back to producers at once.
+     * When a producer has claimed the slot but not yet published it, this waits until it does.
      *
-     * @return the payload, or null when the ring is empty
+     * @return the payload, or null when nothing is claimed
      */
     public Object take() {
-        Object payload = takeRelaxed();
-        if (payload != null) {
-            CONSUMER_INDEX.setRelease(this, consumerCursor);
+        int slot = awaitSlot();
+        if (slot < 0) {
+            return null;
         }
+        Object payload = payloads[slot];
+        consume(slot);
+        releaseTaken();
         return payload;
     }
 
     /**
-     * Consumer only. As {@link #take()}, but the slot is not yet handed back to producers: the
-     * consumer index advances privately until {@link #releaseTaken()}, so a batch of takes costs one
-     * release store instead of one per message. Call {@link #releaseTaken()} after the batch, in a
-     * {@code finally} block.
+     * Consumer only, relaxed: locates the next published envelope without taking it, for a consumer
+     * that reads the slot in place ({@link #payloadAt}, {@link #tagAt}, {@link #correlationAt},
+     * {@link #sendTimeAt}) and then calls {@link #consume(int)}. Answers -1 when the next slot is not
+     * published, even if a producer has claimed it (see the class comment).
      *
-     * @return the payload, or null when the ring is empty
-     */
-    public Object takeRelaxed() {
-        long c = consumerCursor;
-        int slot = (int) (c & mask) << 1;
-        Object payload = REFS.getAcquire(refs, slot);
-        if (payload == null) {
-            if (c == ((long) PRODUCER_INDEX.getVolatile(this) & ~CLOSED_BIT)) {
-                return null;
-            }
-            do {
-                Thread.onSpinWait();
-                payload = REFS.getAcquire(refs, slot);
-            } while (payload == null);
-        }
-        takenTag = refs[slot + 1];
-        takenCorrelation = words[slot];
-        takenSendTime = words[slot + 1];
-        refs[slot] = null;
-        consumerCursor = c + 1;
-        return payload;
-    }
-
-    /**
-     * Consumer only: hands every slot taken by {@link #takeRelaxed()} back to producers (a release
-     * store of the consumer index: the slots' clearing happens-before their reuse).
-     */
-    public void releaseTaken() {
-        CONSUMER_INDEX.setRelease(this, consumerCursor);
-    }
-
-    /**
-     * Consumer only: locates the next published envelope without taking it, for a consumer that
-     * reads the slot in place ({@link #payloadAt}, {@link #tagAt}, {@link #correlationAt},
-     * {@link #sendTimeAt}) and then calls {@link #consume(int)}. Spins while a claimed slot is not
-     * yet published.
-     *
-     * @return the slot's base index, or -1 when the ring is empty
+     * @return the slot, or -1
      */
     public int peekSlot() {
+        int slot = (int) consumerCursor & mask;
+        return PAYLOADS.getAcquire(payloads, slot) == null ? -1 : slot;
+    }
+
+    /**
+     * Consumer only, strict: as {@link #peekSlot()}, but a slot claimed and not yet published is
+     * waited for (a few instructions away, unless its producer was preempted).
+     *
+     * @return the slot, or -1 when nothing is claimed
+     */
+    public int awaitSlot() {
         long c = consumerCursor;
-        int slot = (int) (c & mask) << 1;
-        if (REFS.getAcquire(refs, slot) == null) {
+        int slot = (int) c & mask;
+        if (PAYLOADS.getAcquire(payloads, slot) == null) {
             if (c == ((long) PRODUCER_INDEX.getVolatile(this) & ~CLOSED_BIT)) {
                 return -1;
             }
             do {
                 Thread.onSpinWait();
-            } while (REFS.getAcquire(refs, slot) == null);
+            } while (PAYLOADS.getAcquire(payloads, slot) == null);
         }
         return slot;
     }
 
-    /** @param slot from {@link #peekSlot()} @return its payload */
-    public Object payloadAt(int slot) {
-        return refs[slot];
-    }
-
-    /** @param slot from {@link #peekSlot()} @return its tag */
+    @Override
     public Object tagAt(int slot) {
-        return refs[slot + 1];
-    }
-
-    /** @param slot from {@link #peekSlot()} @return its correlation id */
-    public long correlationAt(int slot) {
-        return words[slot];
-    }
-
-    /** @param slot from {@link #peekSlot()} @return its send time */
-    public long sendTimeAt(int slot) {
-        return words[slot + 1];
+        return tags[slot];
     }
 
     /**
-     * Consumer only: takes the slot found by {@link #peekSlot()}; it returns to producers at the
-     * next {@link #releaseTaken()}. The tag is left in place (overwritten when the slot is reused):
-     * one reference store, with its GC barrier, fewer per message.
+     * Consumer only: takes the slot found by {@link #peekSlot()} or {@link #awaitSlot()}; it returns
+     * to producers at the next {@link #releaseTaken()}. The tag is left in place (overwritten when
+     * the slot is reused): one reference store, with its GC barrier, fewer per message.
      *
-     * @param slot from {@link #peekSlot()}
+     * @param slot the slot found
      */
     public void consume(int slot) {
-        refs[slot] = null;
+        payloads[slot] = null;
         consumerCursor++;
+    }
+
+    /**
+     * Consumer only: hands every slot consumed since the last call back to producers (a release
+     * store of the consumer index: the slots' clearing happens-before their reuse). Call it after a
+     * batch, in a {@code finally} block.
+     */
+    public void releaseTaken() {
+        CONSUMER_INDEX.setRelease(this, consumerCursor);
     }
 }
 
 /** Padding before the producer fields: keeps them off the cache line of the object header and neighbours. */
-abstract class MpscEnvelopeRingPad0 {
+abstract class MpscEnvelopeRingPad0 extends EnvelopeSlots {
+    MpscEnvelopeRingPad0(int capacity) {
+        super(capacity);
+    }
+
     byte p000, p001, p002, p003, p004, p005, p006, p007, p008, p009, p010, p011, p012, p013, p014, p015;
     byte p016, p017, p018, p019, p020, p021, p022, p023, p024, p025, p026, p027, p028, p029, p030, p031;
     byte p032, p033, p034, p035, p036, p037, p038, p039, p040, p041, p042, p043, p044, p045, p046, p047;
@@ -287,6 +252,10 @@ abstract class MpscEnvelopeRingProducerFields extends MpscEnvelopeRingPad0 {
 
     long producerIndex;
     long producerLimit;
+
+    MpscEnvelopeRingProducerFields(int capacity) {
+        super(capacity);
+    }
 }
 
 /** Padding between producer and consumer fields. */
@@ -299,9 +268,13 @@ abstract class MpscEnvelopeRingPad1 extends MpscEnvelopeRingProducerFields {
     byte q080, q081, q082, q083, q084, q085, q086, q087, q088, q089, q090, q091, q092, q093, q094, q095;
     byte q096, q097, q098, q099, q100, q101, q102, q103, q104, q105, q106, q107, q108, q109, q110, q111;
     byte q112, q113, q114, q115, q116, q117, q118, q119, q120, q121, q122, q123, q124, q125, q126, q127;
+
+    MpscEnvelopeRingPad1(int capacity) {
+        super(capacity);
+    }
 }
 
-/** The consumer's index and the header of the envelope it took last (consumer-local, plain). */
+/** The consumer's indexes: the released one (read by producers) and its private cursor. */
 abstract class MpscEnvelopeRingConsumerFields extends MpscEnvelopeRingPad1 {
     static final VarHandle CONSUMER_INDEX;
 
@@ -318,12 +291,10 @@ abstract class MpscEnvelopeRingConsumerFields extends MpscEnvelopeRingPad1 {
     long consumerIndex;
     /** Consumer only: the next slot to take; runs ahead of {@link #consumerIndex} within a batch. */
     long consumerCursor;
-    /** Consumer only: the tag of the envelope returned by the last take. */
-    public Object takenTag;
-    /** Consumer only: the correlation id of the envelope returned by the last take. */
-    public long takenCorrelation;
-    /** Consumer only: the send time of the envelope returned by the last take. */
-    public long takenSendTime;
+
+    MpscEnvelopeRingConsumerFields(int capacity) {
+        super(capacity);
+    }
 
     byte r000, r001, r002, r003, r004, r005, r006, r007, r008, r009, r010, r011, r012, r013, r014, r015;
     byte r016, r017, r018, r019, r020, r021, r022, r023, r024, r025, r026, r027, r028, r029, r030, r031;

@@ -29,7 +29,8 @@ import java.util.Map;
  * hash map), the endpoint's send (mailbox or channel), and on DELIVERED three opaque counter
  * updates in the worker's own stripe. A route miss asks the engine's {@link Directory} for the
  * mailbox and grants this agent a right to it. Envelopes are stamped with the worker's duty-cycle
- * time (one clock read per cycle, not per message); {@link #now()} reads the clock afresh.
+ * time (one clock read per cycle that sends, at its first send, not per message); {@link #now()}
+ * reads the clock afresh.
  *
  * <p>Thread-safety: confined to the worker thread that runs the agent.
  */

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class Worker implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private static final long UNREAD = Long.MIN_VALUE;
 
     private final int index;
     private final Doorbell doorbell;
@@ -39,7 +40,8 @@ public final class Worker implements Runnable {
     private ThreadedAgentContext[] agents = new ThreadedAgentContext[8];
     private int agentCount;
     private long deadline = Long.MAX_VALUE;
-    private long cycleTime;
+    /** The clock's time for this duty cycle, read at its first use; {@link #UNREAD} until then. */
+    private long cycleTime = UNREAD;
     private int idleSteps;
 
     /**
@@ -132,9 +134,20 @@ public final class Worker implements Runnable {
         }
     }
 
-    /** @return worker thread only: the engine clock's time at the start of the current duty cycle */
+    /**
+     * Worker thread only: the send time of every envelope sent in the current duty cycle. The clock
+     * is read at the first call in a cycle, not at its start, so an idle spin (a cycle that sends
+     * nothing) reads no clock and a woken worker notices its input sooner.
+     *
+     * @return the engine clock's time at the first call in the current duty cycle
+     */
     long cycleTime() {
-        return cycleTime;
+        long t = cycleTime;
+        if (t == UNREAD) {
+            t = System.nanoTime();
+            cycleTime = t;
+        }
+        return t;
     }
 
     @Override
@@ -145,7 +158,7 @@ public final class Worker implements Runnable {
         }
         try {
             while (running) {
-                cycleTime = System.nanoTime();
+                cycleTime = UNREAD;
                 int work = runCommands();
                 for (int i = 0; i < agentCount; i++) {
                     work += agents[i].runDutyCycle();
