@@ -15,8 +15,11 @@ import dev.manycore.dqdt.SearchPolicy;
  *
  * <p>Down: at an inner node, the present children that the policy admits are tried in increasing
  * order of the policy's key (ties by slot), depth first; at a leaf the policy's select decides, and
- * {@code -1} backtracks. Each node is visited at most once per search, so a search takes at most
- * {@code nodeCount} steps; with fresh values it goes straight down, about {@code 4 x levels} reads.
+ * {@code -1} backtracks. The first branch (the least key at every level) is walked as a loop; only
+ * when it dead-ends (stale counters) does the full depth-first search run, from the same node, so
+ * the answer is always the depth-first search's. Each node is visited at most twice per search, so
+ * a search takes at most {@code 2 x nodeCount} steps; with fresh values it goes straight down, about
+ * {@code 4 x levels} reads and no recursion.
  *
  * <p>Stateless and allocation-free (the children's keys are four local longs); any thread may call it.
  */
