@@ -398,6 +398,16 @@ public final class IndicatorCells implements Indicators {
 
     // ---------------------------------------------------------------- unchecked reads for this package's policies
 
+    /** @return the threads of the child in {@code slot} of {@code parent}, as the parent records them */
+    long threadsIn(int parent, int slot) {
+        return Math.max(0, read(rows, cell(parent, THREADS, slot)));
+    }
+
+    /** @return the cores holding at least {@code threads} threads of the child in {@code slot} of {@code parent} */
+    long saturationIn(int parent, int slot, int threads) {
+        return Math.max(0, read(rows, cell(parent, SAT_FIRST + threads - 1, slot)));
+    }
+
     long threadsOf(int node) {
         return value(node, THREADS);
     }

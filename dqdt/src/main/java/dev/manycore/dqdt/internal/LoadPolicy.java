@@ -19,7 +19,7 @@ import dev.manycore.dqdt.SearchPolicy;
  *
  * <p>Immutable; any thread may use an instance.
  */
-final class LoadPolicy implements SearchPolicy {
+final class LoadPolicy implements SearchPolicy, RingSearch.ChildKey {
 
     /** No limit: every subtree passes (the last resort of a placement). */
     static final long UNLIMITED = Long.MAX_VALUE;
@@ -63,12 +63,41 @@ final class LoadPolicy implements SearchPolicy {
     }
 
     @Override
+    public long childKey(int parent, int slot, int child, int origin) {
+        long cores = tree.cores()[child];
+        long threads;
+        if (limit == UNLIMITED) {
+            threads = cells.threadsIn(parent, slot);
+        } else if (limit <= Indicators.SATURATION_LEVELS) {
+            if (cells.saturationIn(parent, slot, (int) limit) >= cores) {
+                return -1;
+            }
+            threads = cells.threadsIn(parent, slot);
+        } else {
+            threads = cells.threadsIn(parent, slot);
+            if (threads - cells.threadSlackOf(child) >= limit * cores) {
+                return -1;
+            }
+        }
+        if (random) {
+            return sortKey(cells, child, 0);
+        }
+        long perCore = perCore(Math.min(threads, 1L << 30) * 1024, (int) cores);
+        return perCore << 16 | Math.min(tree.hops(origin, child), 0xFFFF);
+    }
+
+    @Override
     public long sortKey(Indicators view, int node, int hops) {
         // Processes are placed rarely and from the top: they afford the fresher sum of each child.
         long threads = random ? cells.freshThreadsOf(node) : cells.threadsOf(node);
-        long perCore = Math.min(threads, 1L << 30) * 1024 / tree.cores()[node];
+        long perCore = perCore(Math.min(threads, 1L << 30) * 1024, tree.cores()[node]);
         long tie = random ? Mix.bits16(salt, node) : Math.min(hops, 0xFFFF);
         return perCore << 16 | tie;
+    }
+
+    /** {@code scaled / cores}, a shift when cores is a power of two (every subtree of a full mesh). */
+    private static long perCore(long scaled, int cores) {
+        return (cores & (cores - 1)) == 0 ? scaled >> Integer.numberOfTrailingZeros(cores) : scaled / cores;
     }
 
     @Override

@@ -83,7 +83,7 @@ public final class Placement {
     }
 
     private int place(int origin, int radius, int anchor, long salt, boolean random) {
-        int top = anchor >= 0 ? anchor : tree.ancestor(origin, radius);
+        int top = anchor >= 0 ? anchor : radius == tree.levelCount() - 1 ? tree.root() : tree.ancestor(origin, radius);
         for (int attempt = 1; ; attempt++) {
             long limit = startLimit(top);
             int core = -1;
