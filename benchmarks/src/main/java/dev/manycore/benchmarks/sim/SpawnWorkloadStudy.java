@@ -100,47 +100,32 @@ public final class SpawnWorkloadStudy {
         });
     }
 
+    /** What one load program does, given its seeded random source and where to put its samples. */
+    @FunctionalInterface
+    interface LoadProgram {
+        void run(Syscalls sys, SplittableRandom random, ConcurrentLinkedQueue<long[]> samples) throws Exception;
+    }
+
     /** Closed loop: each spawner spawns a child, waits for its end, thinks, again. */
     static Result closedLoop(int managers) throws Exception {
-        ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
-        long host = System.nanoTime();
-        try (Kernel kernel = boot(managers)) {
-            List<UserProcess> spawners = new ArrayList<>();
-            for (int i = 0; i < SPAWNERS; i++) {
-                long seed = 1000 + i;
-                spawners.add(kernel.spawn(ProcessSpec.of("spawner-" + i, ctx -> {
-                    Syscalls sys = ctx.syscalls();
-                    SplittableRandom random = new SplittableRandom(seed);
-                    long end = sys.now() + WINDOW_NANOS;
-                    while (sys.now() < end) {
-                        long t0 = sys.now();
-                        UserProcess c = sys.spawn(child());
-                        long placed = sys.now();
-                        c.waitFor(Duration.ofSeconds(1));
-                        samples.add(new long[] {placed - t0, sys.now() - t0});
-                        sys.sleep(Duration.ofNanos(exponential(random, THINK_NANOS)));
-                    }
-                })));
+        return run("closed", managers, "spawner", SPAWNERS, 1000, (sys, random, samples) -> {
+            long end = sys.now() + WINDOW_NANOS;
+            while (sys.now() < end) {
+                long t0 = sys.now();
+                UserProcess c = sys.spawn(child());
+                long placed = sys.now();
+                c.waitFor(Duration.ofSeconds(1));
+                samples.add(new long[] {placed - t0, sys.now() - t0});
+                sys.sleep(Duration.ofNanos(exponential(random, THINK_NANOS)));
             }
-            for (UserProcess s : spawners) {
-                check(s.waitFor(Duration.ofSeconds(10)), s);
-            }
-            return result("closed", managers, kernel, samples, System.nanoTime() - host);
-        }
+        });
     }
 
     /** Open loop: generators spawn at Poisson arrival times, without waiting, then wait for all. */
     static Result openLoop(int managers, double ratePerSecond) throws Exception {
-        ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
-        long host = System.nanoTime();
-        try (Kernel kernel = boot(managers)) {
-            List<UserProcess> generators = new ArrayList<>();
-            for (int g = 0; g < GENERATORS; g++) {
-                long seed = 2000 + g;
-                generators.add(kernel.spawn(ProcessSpec.of("generator-" + g, ctx -> {
-                    Syscalls sys = ctx.syscalls();
-                    SplittableRandom random = new SplittableRandom(seed);
-                    long mean = (long) (1e9 * GENERATORS / ratePerSecond);
+        long mean = (long) (1e9 * GENERATORS / ratePerSecond);
+        return run("open " + (long) ratePerSecond + "/s", managers, "generator", GENERATORS, 2000,
+                (sys, random, samples) -> {
                     long start = sys.now();
                     long arrival = start + exponential(random, mean);
                     List<UserProcess> children = new ArrayList<>();
@@ -157,13 +142,25 @@ public final class SpawnWorkloadStudy {
                     for (UserProcess c : children) {
                         c.waitFor(Duration.ofSeconds(1));
                     }
-                })));
+                });
+    }
+
+    /** Boots a kernel, runs {@code count} load programs (seeds {@code seed0 + i}) and waits for them. */
+    private static Result run(String mode, int managers, String name, int count, long seed0, LoadProgram load)
+            throws Exception {
+        ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
+        long host = System.nanoTime();
+        try (Kernel kernel = boot(managers)) {
+            List<UserProcess> programs = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                long seed = seed0 + i;
+                programs.add(kernel.spawn(ProcessSpec.of(name + "-" + i,
+                        ctx -> load.run(ctx.syscalls(), new SplittableRandom(seed), samples))));
             }
-            for (UserProcess g : generators) {
-                check(g.waitFor(Duration.ofSeconds(10)), g);
+            for (UserProcess p : programs) {
+                check(p.waitFor(Duration.ofSeconds(10)), p);
             }
-            return result("open " + (long) ratePerSecond + "/s", managers, kernel, samples,
-                    System.nanoTime() - host);
+            return result(mode, managers, kernel, samples, System.nanoTime() - host);
         }
     }
 
