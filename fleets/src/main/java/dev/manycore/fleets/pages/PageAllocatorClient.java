@@ -718,14 +718,7 @@ public final class PageAllocatorClient {
                     + Duration.ofNanos(limit) + " (" + ATTEMPTS + " attempts of " + timeout + "): is the engine"
                     + " running?");
         }
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
+        return Client.await(future); // done by now: this only unwraps its outcome
     }
 
 

@@ -390,8 +390,7 @@ public final class PageMember implements FleetServer {
             taken.add(run);
             takeLocal(taken, want);
             return lendAndAnswer(request, caller, taken);
-        }).thenCompose(result -> result instanceof CompletionStage<?> stage
-                ? stage.thenApply(v -> (Object) v) : CompletableFuture.completedFuture(result));
+        }).thenCompose(PageMember::stageOf);
     }
 
     private void takeLocal(List<PageRun> into, int want) {
@@ -455,6 +454,7 @@ public final class PageMember implements FleetServer {
         }).thenCompose(stage -> stage);
     }
 
+    /** @return a handler's result (a value, or a stage of one) as a future */
     private static CompletableFuture<Object> stageOf(Object result) {
         return result instanceof CompletionStage<?> s ? s.toCompletableFuture().thenApply(v -> (Object) v)
                 : CompletableFuture.completedFuture(result);
