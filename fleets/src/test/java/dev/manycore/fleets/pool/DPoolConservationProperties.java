@@ -89,29 +89,13 @@ class DPoolConservationProperties {
             AtomicInteger ops = new AtomicInteger();
             ConcurrentLinkedQueue<Long> held = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<String> ambiguous = new ConcurrentLinkedQueue<>();
-            List<Thread> threads = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                Client client = Client.open(h.engine, h.topology.core(8 * c + 5));
-                long clientSeed = rnd.nextLong();
-                threads.add(Thread.ofPlatform().name("pool-client-" + c).start(() ->
-                        clientLoop(client, new Random(clientSeed), safe, held, ambiguous, ops)));
-            }
+            List<Thread> threads = startClients(h, rnd, safe, held, ambiguous, ops);
             awaitOps(ops, 10);
             h.fleet.crash(victim1);
             h.fleet.whenView(v -> !v.contains(victim1)).get(30, TimeUnit.SECONDS);
             h.fleet.crash(victim2);
             h.fleet.whenView(v -> !v.contains(victim2)).get(30, TimeUnit.SECONDS);
-            for (Thread t : threads) {
-                t.join(TimeUnit.SECONDS.toMillis(60));
-                assertTrue(!t.isAlive(), label + ": client " + t.getName() + " finished");
-            }
-            assertTrue(ambiguous.isEmpty(), label + ": operations with unknown outcome " + ambiguous);
-            Map<Address, Contents> census = h.quiescentCensus();
-            List<Long> found = new ArrayList<>(held);
-            census.values().forEach(c -> found.addAll(c.elements()));
-            found.sort(null);
-            assertEquals(initial, found, label + ": partitions " + census + " plus held " + held
-                    + " must be the initial elements, each once");
+            finishAndCheck(h, threads, initial, held, ambiguous, label);
         }
     }
 
@@ -157,13 +141,7 @@ class DPoolConservationProperties {
             AtomicInteger ops = new AtomicInteger();
             ConcurrentLinkedQueue<Long> held = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<String> ambiguous = new ConcurrentLinkedQueue<>();
-            List<Thread> threads = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                Client client = Client.open(h.engine, h.topology.core(8 * c + 5));
-                long clientSeed = rnd.nextLong();
-                threads.add(Thread.ofPlatform().name("pool-client-" + c).start(() ->
-                        clientLoop(client, new Random(clientSeed), targets, held, ambiguous, ops)));
-            }
+            List<Thread> threads = startClients(h, rnd, targets, held, ambiguous, ops);
             for (Change change : changes) {
                 awaitOps(ops, ops.get() + 6);
                 switch (change) {
@@ -175,23 +153,46 @@ class DPoolConservationProperties {
                     }
                 }
             }
-            for (Thread t : threads) {
-                t.join(TimeUnit.SECONDS.toMillis(60));
-                assertTrue(!t.isAlive(), label + ": client " + t.getName() + " finished");
-            }
-            assertTrue(ambiguous.isEmpty(), label + ": operations with unknown outcome " + ambiguous);
-
-            Map<Address, Contents> census = h.quiescentCensus();
-            List<Long> found = new ArrayList<>(held);
-            census.values().forEach(c -> found.addAll(c.elements()));
-            found.sort(null);
-            assertEquals(initial, found, label + ": partitions " + census + " plus held " + held
-                    + " must be the initial elements, each once");
+            finishAndCheck(h, threads, initial, held, ambiguous, label);
             for (Address a : h.directory.partitions()) {
                 assertTrue(h.fleet.view().contains(a) || h.directory.adopter(a).isPresent(),
                         label + ": the partition of removed member " + a + " was adopted");
             }
         }
+    }
+
+    /** Starts the clients, each on its own core with a seed drawn from {@code rnd}, using {@code targets}. */
+    private static List<Thread> startClients(PoolHarness h, Random rnd, List<Address> targets,
+                                             ConcurrentLinkedQueue<Long> held, ConcurrentLinkedQueue<String> ambiguous,
+                                             AtomicInteger ops) {
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            Client client = Client.open(h.engine, h.topology.core(8 * c + 5));
+            long clientSeed = rnd.nextLong();
+            threads.add(Thread.ofPlatform().name("pool-client-" + c).start(() ->
+                    clientLoop(client, new Random(clientSeed), targets, held, ambiguous, ops)));
+        }
+        return threads;
+    }
+
+    /**
+     * Waits for the clients, then checks that every operation's outcome is known and that the
+     * partitions plus what the clients hold are the initial elements, each once.
+     */
+    private static void finishAndCheck(PoolHarness h, List<Thread> threads, List<Long> initial,
+                                       ConcurrentLinkedQueue<Long> held, ConcurrentLinkedQueue<String> ambiguous,
+                                       String label) throws InterruptedException {
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(60));
+            assertTrue(!t.isAlive(), label + ": client " + t.getName() + " finished");
+        }
+        assertTrue(ambiguous.isEmpty(), label + ": operations with unknown outcome " + ambiguous);
+        Map<Address, Contents> census = h.quiescentCensus();
+        List<Long> found = new ArrayList<>(held);
+        census.values().forEach(c -> found.addAll(c.elements()));
+        found.sort(null);
+        assertEquals(initial, found, label + ": partitions " + census + " plus held " + held
+                + " must be the initial elements, each once");
     }
 
     private static void clientLoop(Client client, Random rnd, List<Address> targets, ConcurrentLinkedQueue<Long> held,
