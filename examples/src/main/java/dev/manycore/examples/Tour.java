@@ -3,6 +3,7 @@ package dev.manycore.examples;
 import dev.manycore.dqdt.Dqdt;
 import dev.manycore.fleets.processes.Letter;
 import dev.manycore.fleets.processes.MailboxRef;
+import dev.manycore.kernel.Engines;
 import dev.manycore.kernel.Kernel;
 import dev.manycore.kernel.KernelBuilder;
 import dev.manycore.kernel.KernelReport;
@@ -31,7 +32,9 @@ import java.util.TreeMap;
  * like to manycore and what a message between its clusters costs; how the DQDT places threads and
  * finds memory near their origin; a kernel booted on that chip (the name, page-allocator and
  * process-manager fleets on their own cores, fos's space sharing); a parallel program whose threads
- * and pages the kernel places with the DQDT; and the kernel's report. It runs in a few seconds.
+ * and pages the kernel places with the DQDT; the kernel's report; and the same program on the
+ * simulated engine, twice with one seed, in virtual time with an identical trace. It runs in a few
+ * seconds.
  */
 public final class Tour {
 
@@ -58,6 +61,7 @@ public final class Tour {
         machine(chip);
         decisions(chip);
         kernel(chip);
+        virtualTime(chip);
     }
 
     private static void machine(Topology chip) {
@@ -124,7 +128,7 @@ public final class Tour {
 
             System.out.println();
             System.out.println("== 4. a parallel program: threads and pages placed by the DQDT ==");
-            UserProcess primes = kernel.spawn(ProcessSpec.of("primes", ctx -> countPrimes(ctx, chip)).withInitialPages(4));
+            UserProcess primes = kernel.spawn(ProcessSpec.of("primes", ctx -> countPrimes(ctx, chip, true)).withInitialPages(4));
             int code = primes.waitFor(Duration.ofSeconds(60));
             System.out.println("process " + primes.pid() + " exited with code " + code);
 
@@ -140,11 +144,45 @@ public final class Tour {
     }
 
     /**
+     * The same program on the simulated engine: one host thread plays every core in virtual time,
+     * messages cost what the cost model says, and a seed fixes the run, so two runs with one seed
+     * end at the same virtual time with the same trace hash.
+     */
+    private static void virtualTime(Topology chip) throws Exception {
+        System.out.println();
+        System.out.println("== 6. the same program in virtual time: the simulated engine ==");
+        KernelReport.EngineState first = null;
+        for (int run = 1; run <= 2; run++) {
+            boolean print = run == 1;
+            try (Kernel kernel = KernelBuilder.create().topology(chip).engine(Engines.simulated(TOUR_SEED)).start()) {
+                UserProcess primes = kernel.spawn(ProcessSpec.of("primes", ctx -> countPrimes(ctx, chip, print))
+                        .withInitialPages(4));
+                int code = primes.waitFor(Duration.ofSeconds(60));
+                KernelReport.EngineState engine = kernel.report().engine();
+                System.out.printf(Locale.ROOT, "run %d, seed %d: exit code %d at %.3f ms of virtual time, trace hash %016x%n",
+                        run, engine.seed(), code, engine.virtualNanos() / 1e6, engine.traceHash());
+                if (first == null) {
+                    first = engine;
+                } else {
+                    System.out.println(first.equals(engine)
+                            ? "Same seed, same run: equal virtual time and trace hash (boot, placement, every message)."
+                                    + " Host computation takes no virtual time unless a thread declares it with"
+                                    + " Syscalls.compute: the time above is boot, spawns, page calls and messages."
+                            : "The two runs differ: the simulation is not deterministic here");
+                }
+            }
+        }
+    }
+
+    /** The seed of the tour's simulated runs. */
+    static final long TOUR_SEED = 7;
+
+    /**
      * The program: the main thread starts worker threads (the DQDT places each near its parent), each
      * takes its own pages and counts the primes of its slice, and sends the result to the main
-     * thread's mailbox.
+     * thread's mailbox; the main thread prints where they ran when {@code print} is set.
      */
-    private static void countPrimes(ProcessContext ctx, Topology chip) throws Exception {
+    private static void countPrimes(ProcessContext ctx, Topology chip, boolean print) throws Exception {
         Syscalls sys = ctx.syscalls();
         CoreId home = ctx.core();
         MailboxRef inbox = sys.mailbox();
@@ -173,7 +211,9 @@ public final class Tour {
         for (UserThread t : threads) {
             t.join();
         }
-        report(chip, home, partials, total);
+        if (print) {
+            report(chip, home, partials, total);
+        }
     }
 
     private static void report(Topology chip, CoreId home, Map<Integer, Partial> partials, long total) {

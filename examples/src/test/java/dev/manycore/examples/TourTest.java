@@ -39,6 +39,9 @@ class TourTest {
         assertTrue(out.contains("kernel report: tsar 16x16"), out);
         assertTrue(out.contains("processes alive: 0"), out);
         assertTrue(out.contains("local share of pages taken by user threads: 1.000"), out);
+        assertTrue(out.contains("== 6. the same program in virtual time"), out);
+        assertTrue(out.contains("run 2, seed 7: exit code 0"), out);
+        assertTrue(out.contains("Same seed, same run: equal virtual time and trace hash"), out);
     }
 
     @Test
