@@ -39,7 +39,7 @@ final class Delivery {
 
     private final Simulation sim;
     private final Ledger ledger;
-    private final EventQueue queue;
+    private final EventWheel queue;
     private final Topology topology;
     private final CostModel costModel;
     private final int channelCapacity;
@@ -221,7 +221,7 @@ final class Delivery {
             if (start == t && sim.wouldRunNext(t)) {
                 // the receiver's run would be the very next event: run it here. Any entry it has in the
                 // run queue is a later wake-up, which its cycle re-derives from wakeAt.
-                sim.runs.remove(a.index);
+                queue.removeRun(a.index);
                 if (scheduler.run(a, t)) {
                     ledger.events++;
                 }

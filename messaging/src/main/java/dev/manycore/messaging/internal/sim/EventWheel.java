@@ -1,0 +1,337 @@
+package dev.manycore.messaging.internal.sim;
+
+import java.util.Arrays;
+
+/**
+ * Every pending event of a simulation, agent runs included, in one order by (virtual time,
+ * sequence number): a hashed timing wheel of one-nanosecond slots over the near future (Varghese and
+ * Lauck, "Hashed and hierarchical timing wheels", SOSP 1987), with two heaps for the far future.
+ *
+ * <p>Why a wheel: a busy simulation has several events per nanosecond of virtual time, nearly all
+ * of them within a few microseconds of now (a message's latency, a duty cycle, a think time). A heap
+ * pays a sift of log(n) levels, each a coin-toss branch, for every insert, move and removal; the
+ * wheel pays a constant: a slot is a doubly-linked FIFO list of nodes, so insert, move (decrease-key
+ * or increase-key of an agent's run) and removal are a few array writes, and finding the next event
+ * is a scan of an occupancy bitmap that almost always stops in its first word.
+ *
+ * <pre>
+ *   window: times [base, base + SLOTS); time t lives in slot t &amp; (SLOTS - 1); base = the time of the
+ *           event taken last (no event is ever scheduled before it)
+ *   node:   next[n], prev[n], ref[n] (12 bytes, no object); nodes 0 .. SLOTS-1 are the slots' sentinels
+ *           (a circular list each), so unlinking a node needs no slot number; an unlinked node has next -1
+ *   far:    events at or after base + SLOTS wait in an EventQueue, agent runs in a RunQueue (which
+ *           can move or remove them); when base advances they move into the window, in (time, seq)
+ *           order, before anything else can be scheduled at their times
+ *   runs:   one node per agent (ref = agent &lt;&lt; 3 | RUN), linked at most once: scheduling an agent
+ *           again moves its node, so a re-armed timer leaves no dead event behind
+ * </pre>
+ *
+ * <p><b>Order.</b> Within a slot the list is in insertion order, and every insertion or move takes
+ * the place of a fresh sequence number, so the order is exactly that of one heap keyed by (time,
+ * fresh sequence number): two events of one time come out in the order they were scheduled. Events
+ * from the far heaps enter a slot before any event can be scheduled directly into it (that needs
+ * the slot's time inside the window, which happens only when the far events of that time have
+ * moved in), and in sequence order, so they keep their place too.
+ *
+ * <p>Not thread-safe: owned by the simulation's host thread.
+ */
+final class EventWheel {
+
+    /** The kind of an agent run's reference; the other kinds are the simulation's. */
+    static final int RUN = 1;
+    private static final int SLOT_BITS = 13;
+    private static final int SLOTS = 1 << SLOT_BITS;
+    private static final int MASK = SLOTS - 1;
+    private static final int WORDS = SLOTS >>> 6;
+
+    private int[] next;
+    private int[] prev;
+    private int[] ref;
+    private final long[] occupied = new long[WORDS];
+    private int highWater = SLOTS;
+    private int freeHead = -1;
+
+    /** Per agent: its run's node (0 until it first has one), and the time of its run or MAX_VALUE. */
+    private int[] runNode = new int[64];
+    private long[] runTime = filled(new long[64]);
+
+    private final EventQueue far = new EventQueue(64);
+    private final RunQueue farRuns = new RunQueue();
+    private long base;
+    private int linked;
+    private int events;
+    private int runs;
+    private int peak;
+
+    EventWheel() {
+        int n = 2 * SLOTS;
+        next = new int[n];
+        prev = new int[n];
+        ref = new int[n];
+        for (int s = 0; s < SLOTS; s++) {
+            next[s] = s;
+            prev[s] = s;
+        }
+    }
+
+    // ---------------------------------------------------------------- one-shot events
+
+    /**
+     * Schedules an event that is not an agent run.
+     *
+     * @param time when, not before the time of the event taken last
+     * @param r    the event's reference (index &lt;&lt; 3 | kind), opaque here; its kind is not {@link #RUN}
+     */
+    void push(long time, int r) {
+        if (++events > peak) {
+            peak = events;
+        }
+        if (time - base >= SLOTS) {
+            far.push(time, r);
+            return;
+        }
+        int node = allocate();
+        ref[node] = r;
+        link(node, (int) time & MASK);
+    }
+
+    // ---------------------------------------------------------------- agent runs
+
+    /**
+     * Schedules an agent's run at {@code time} unless it is already scheduled no later.
+     *
+     * @param agent the agent's index
+     * @param time  when, not before the time of the event taken last
+     */
+    void scheduleRunNoLaterThan(int agent, long time) {
+        if (agent >= runTime.length) {
+            growAgents(agent);
+        }
+        long at = runTime[agent];
+        if (at <= time) {
+            return;
+        }
+        if (at != Long.MAX_VALUE) {
+            unlinkRun(agent);
+        } else {
+            runs++;
+        }
+        linkRun(agent, time);
+    }
+
+    /**
+     * Schedules an agent's run at {@code time}, earlier or later than it was, as a fresh event.
+     *
+     * @param agent the agent's index
+     * @param time  when, not before the time of the event taken last
+     */
+    void rescheduleRun(int agent, long time) {
+        if (agent >= runTime.length) {
+            growAgents(agent);
+        }
+        if (runTime[agent] != Long.MAX_VALUE) {
+            unlinkRun(agent);
+        } else {
+            runs++;
+        }
+        linkRun(agent, time);
+    }
+
+    /** @param agent an agent's index: its run, if scheduled, is removed */
+    void removeRun(int agent) {
+        if (agent < runTime.length && runTime[agent] != Long.MAX_VALUE) {
+            unlinkRun(agent);
+            runTime[agent] = Long.MAX_VALUE;
+            runs--;
+        }
+    }
+
+    // ---------------------------------------------------------------- taking events
+
+    /** @return true when no event or run is pending */
+    boolean isEmpty() {
+        return linked == 0 && far.isEmpty() && farRuns.isEmpty();
+    }
+
+    /** @return the time of the earliest event; only when not empty */
+    long peekTime() {
+        if (linked > 0) {
+            int start = (int) base & MASK;
+            return base + ((firstSlot(start) - start) & MASK);
+        }
+        return farTime();
+    }
+
+    /**
+     * Removes the earliest event (read its time first with {@link #peekTime()}); only when not empty.
+     * An agent run taken this way leaves the agent unscheduled.
+     *
+     * @return its reference
+     */
+    int poll() {
+        if (linked == 0) {
+            advance(farTime());
+        }
+        int start = (int) base & MASK;
+        int slot = firstSlot(start);
+        if (slot != start) {
+            advance(base + ((slot - start) & MASK));
+        }
+        int node = next[slot];
+        unlink(node);
+        int r = ref[node];
+        if ((r & Simulation.KIND_MASK) == RUN) {
+            runTime[r >>> Simulation.KIND_BITS] = Long.MAX_VALUE;
+            runs--;
+        } else {
+            next[node] = freeHead;
+            freeHead = node;
+            events--;
+        }
+        return r;
+    }
+
+    /** @return the events and runs pending */
+    int size() {
+        return events + runs;
+    }
+
+    /** @return the most events (agent runs not counted) ever pending at once */
+    int peak() {
+        return peak;
+    }
+
+    /** @return bytes of array slots per pending event: next, previous and reference, three ints */
+    static int bytesPerNode() {
+        return 3 * Integer.BYTES;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /** Moves the window to start at {@code time}, taking in the far events that it now covers. */
+    private void advance(long time) {
+        base = time;
+        while (true) {
+            boolean e = !far.isEmpty() && far.peekTime() - time < SLOTS;
+            boolean r = !farRuns.isEmpty() && farRuns.peekTime() - time < SLOTS;
+            if (e && (!r || HeapKeys.before(far.peekTime(), far.peekSeq(), farRuns.peekTime(), farRuns.peekSeq()))) {
+                int node = allocate();
+                ref[node] = far.peekRef();
+                link(node, (int) far.peekTime() & MASK);
+                far.removeFirst();
+            } else if (r) {
+                long t = farRuns.peekTime();
+                int agent = farRuns.poll();
+                link(runNodeOf(agent), (int) t & MASK);
+            } else {
+                return;
+            }
+        }
+    }
+
+    private long farTime() {
+        if (farRuns.isEmpty()) {
+            return far.peekTime();
+        }
+        return far.isEmpty() ? farRuns.peekTime() : Math.min(far.peekTime(), farRuns.peekTime());
+    }
+
+    /** @return the first occupied slot at or after {@code start}, circularly; only when one is */
+    private int firstSlot(int start) {
+        long[] o = occupied;
+        int w = start >>> 6;
+        long bits = o[w] & (-1L << start);
+        if (bits != 0) {
+            return w << 6 | Long.numberOfTrailingZeros(bits);
+        }
+        for (int i = 1; i < WORDS; i++) {
+            int j = (w + i) & (WORDS - 1);
+            if (o[j] != 0) {
+                return j << 6 | Long.numberOfTrailingZeros(o[j]);
+            }
+        }
+        return w << 6 | Long.numberOfTrailingZeros(o[w]);
+    }
+
+    private void linkRun(int agent, long time) {
+        runTime[agent] = time;
+        if (time - base >= SLOTS) {
+            farRuns.reschedule(agent, time, far.nextSequence());
+        } else {
+            link(runNodeOf(agent), (int) time & MASK);
+        }
+    }
+
+    private void unlinkRun(int agent) {
+        int node = runNode[agent];
+        if (node != 0 && next[node] >= 0) {
+            unlink(node);
+        } else {
+            farRuns.remove(agent);
+        }
+    }
+
+    private int runNodeOf(int agent) {
+        int node = runNode[agent];
+        if (node == 0) {
+            node = allocate();
+            ref[node] = agent << Simulation.KIND_BITS | RUN;
+            runNode[agent] = node;
+        }
+        return node;
+    }
+
+    private void link(int node, int slot) {
+        int tail = prev[slot];
+        next[tail] = node;
+        prev[node] = tail;
+        next[node] = slot;
+        prev[slot] = node;
+        occupied[slot >>> 6] |= 1L << slot;
+        linked++;
+    }
+
+    private void unlink(int node) {
+        int p = prev[node];
+        int n = next[node];
+        next[p] = n;
+        prev[n] = p;
+        next[node] = -1;
+        if (p == n) {
+            // the node was its slot's only one: p is the sentinel, whose number is the slot's
+            occupied[p >>> 6] &= ~(1L << p);
+        }
+        linked--;
+    }
+
+    private int allocate() {
+        int node = freeHead;
+        if (node >= 0) {
+            freeHead = next[node];
+            return node;
+        }
+        if (highWater == next.length) {
+            int n = next.length * 2;
+            if (n < 0) {
+                throw new IllegalStateException("more than " + next.length + " events pending: the event wheel cannot grow");
+            }
+            next = Arrays.copyOf(next, n);
+            prev = Arrays.copyOf(prev, n);
+            ref = Arrays.copyOf(ref, n);
+        }
+        return highWater++;
+    }
+
+    private void growAgents(int agent) {
+        int n = Math.max(agent + 1, runTime.length * 2);
+        runNode = Arrays.copyOf(runNode, n);
+        int old = runTime.length;
+        runTime = Arrays.copyOf(runTime, n);
+        Arrays.fill(runTime, old, n, Long.MAX_VALUE);
+    }
+
+    private static long[] filled(long[] a) {
+        Arrays.fill(a, Long.MAX_VALUE);
+        return a;
+    }
+}
