@@ -256,7 +256,7 @@ final class Delivery {
             }
             a.local += a.serviceNanos(payload);
             ledger.received++;
-            ledger.handOver(a.local, sender, a.index, payload.getClass(), correlation);
+            ledger.handOver(a.local, sender, a.index, a.lastClassCode(), correlation);
             n++;
             handler.onMessage(Envelope.of(sender, a.address, correlation, payload, sendTime, hops));
         }

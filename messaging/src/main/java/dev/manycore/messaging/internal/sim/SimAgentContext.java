@@ -63,6 +63,7 @@ final class SimAgentContext implements AgentContext {
     private SimRoute lastRoute;
     private Class<?> lastServiceClass;
     private ServiceTimes.Cost lastServiceCost;
+    private long lastClassCode;
 
     SimAgentContext(Simulation sim, int index, Address address, int cluster, int capacity, NameCache nameCache,
                     AgentFactory factory) {
@@ -102,9 +103,15 @@ final class SimAgentContext implements AgentContext {
         Class<?> type = payload.getClass();
         if (type != lastServiceClass) {
             lastServiceCost = sim.serviceTimes.costOf(type);
+            lastClassCode = TraceHash.of(type);
             lastServiceClass = type;
         }
         return lastServiceCost.of(payload);
+    }
+
+    /** @return the trace code of the class of the payload last given to {@link #serviceNanos} */
+    long lastClassCode() {
+        return lastClassCode;
     }
 
     // ---------------------------------------------------------------- AgentContext
