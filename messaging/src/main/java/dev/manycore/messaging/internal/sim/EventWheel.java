@@ -315,8 +315,10 @@ final class EventWheel {
             return node;
         }
         if (3 * highWater == nodes.length) {
-            int n = 2 * highWater;
-            if (n > Integer.MAX_VALUE / 3 - 8) {
+            // grow by half (as ArrayList does): the sentinels make the node count just above a power of
+            // two exactly when the messages pending are at one, where doubling would waste half
+            int n = highWater + (highWater >> 1);
+            if (n > Integer.MAX_VALUE / 3 - 8 || n < highWater) {
                 throw new IllegalStateException("more than " + highWater + " events pending: the event wheel cannot grow");
             }
             nodes = Arrays.copyOf(nodes, 3 * n);
