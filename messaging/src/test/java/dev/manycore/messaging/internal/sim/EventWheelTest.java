@@ -49,24 +49,22 @@ class EventWheelTest {
                     int ref = (nextRef++ & 0xFFFFF) << Simulation.KIND_BITS | Simulation.DELIVER;
                     wheel.push(t, ref);
                     reference.put(new Key(t, seq++), ref);
-                } else if (choice < 6) {
+                } else if (choice < 7) {
                     int a = random.nextInt(agents);
-                    wheel.scheduleRunNoLaterThan(a, t);
-                    if (runKey[a] == null || runKey[a].time() > t) {
+                    boolean noLater = choice < 6;
+                    if (noLater) {
+                        wheel.scheduleRunNoLaterThan(a, t);
+                    } else {
+                        wheel.rescheduleRun(a, t);
+                    }
+                    if (!noLater || runKey[a] == null || runKey[a].time() > t) {
+                        // moved or added: a fresh sequence number
                         if (runKey[a] != null) {
                             reference.remove(runKey[a]);
                         }
                         runKey[a] = new Key(t, seq++);
                         reference.put(runKey[a], a << Simulation.KIND_BITS | EventWheel.RUN);
                     }
-                } else if (choice < 7) {
-                    int a = random.nextInt(agents);
-                    wheel.rescheduleRun(a, t);
-                    if (runKey[a] != null) {
-                        reference.remove(runKey[a]);
-                    }
-                    runKey[a] = new Key(t, seq++);
-                    reference.put(runKey[a], a << Simulation.KIND_BITS | EventWheel.RUN);
                 } else if (choice < 8) {
                     int a = random.nextInt(agents);
                     wheel.removeRun(a);
