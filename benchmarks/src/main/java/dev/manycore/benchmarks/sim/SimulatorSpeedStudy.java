@@ -23,7 +23,10 @@ import java.util.SplittableRandom;
  * <ol>
  *   <li><b>Scale</b>: a 1024-core {@link Topology#tsar()} with 64 echo servers and 960 closed-loop
  *       clients (one request outstanding, exponential think time of 1 us) for 10 ms of virtual
- *       time: host seconds, simulated messages per host second, events per host second.</li>
+ *       time: host seconds, simulated messages per host second and events per message. Three
+ *       rates, all printed: per wall second; per process-CPU second (includes the JIT and GC
+ *       threads, which run on another core); and per CPU second of the simulating thread alone,
+ *       the honest "on one core" figure of issue 8 (its target: 2 million).</li>
  *   <li><b>Baseline</b>: the same request/reply traffic (same latencies, service times, think
  *       times) simulated by the plainest discrete-event loop, a {@code PriorityQueue<Event>} of
  *       event objects with no agents, mailboxes, contexts, envelopes or accounting: the floor that

@@ -81,6 +81,7 @@ final class EventWheel {
      * @param r    the event's reference (index &lt;&lt; 3 | kind), opaque here; its kind is not {@link #RUN}
      */
     void push(long time, int r) {
+        requireNotPast(time);
         if (++events > peak) {
             peak = events;
         }
@@ -102,6 +103,7 @@ final class EventWheel {
      * @param time  when, not before the time of the event taken last
      */
     void scheduleRunNoLaterThan(int agent, long time) {
+        requireNotPast(time);
         if (agent >= runTime.length) {
             growAgents(agent);
         }
@@ -124,6 +126,7 @@ final class EventWheel {
      * @param time  when, not before the time of the event taken last
      */
     void rescheduleRun(int agent, long time) {
+        requireNotPast(time);
         if (agent >= runTime.length) {
             growAgents(agent);
         }
@@ -226,6 +229,14 @@ final class EventWheel {
             } else {
                 return;
             }
+        }
+    }
+
+    /** An event before the one taken last would land in a slot of the far end of the window: refuse it. */
+    private void requireNotPast(long time) {
+        if (time < base) {
+            throw new IllegalStateException("event at " + time + " ns scheduled after the event of " + base
+                    + " ns was taken: the simulation never schedules into its past");
         }
     }
 

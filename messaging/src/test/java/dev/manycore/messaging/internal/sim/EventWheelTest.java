@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventWheelTest {
@@ -95,6 +96,20 @@ class EventWheelTest {
             }
             assertTrue(wheel.isEmpty());
         }
+    }
+
+    /** After the event of time 10 was taken, an event or a run at time 9 is refused, not misplaced. */
+    @Test
+    void refusesAnEventBeforeTheOneTakenLast() {
+        EventWheel wheel = new EventWheel();
+        wheel.push(10, Simulation.DELIVER);
+        wheel.push(10 + (1 << 20), 8 | Simulation.DELIVER);
+        assertEquals(Simulation.DELIVER, wheel.poll());
+        assertThrows(IllegalStateException.class, () -> wheel.push(9, Simulation.DELIVER));
+        assertThrows(IllegalStateException.class, () -> wheel.rescheduleRun(3, 9));
+        wheel.push(10, 16 | Simulation.DELIVER);
+        assertEquals(16 | Simulation.DELIVER, wheel.poll());
+        assertEquals(10 + (1 << 20), wheel.peekTime());
     }
 
     /** A million events of one time (the memory study's shape) come out in the order they went in. */
