@@ -213,7 +213,7 @@ final class Delivery {
                 return;
             }
         }
-        a.enqueue(m);
+        a.enqueue(m, messages);
         ledger.queued++;
         if (a.state == SimAgentContext.LIVE) {
             AgentScheduler scheduler = sim.scheduler;
@@ -235,7 +235,7 @@ final class Delivery {
     int receive(SimAgentContext a, MessageHandler<Object> handler, int limit) {
         int n = 0;
         while (n < limit && a.queueSize > 0) {
-            int m = a.dequeue();
+            int m = a.dequeue(messages);
             ledger.queued--;
             MessageTable t = messages;
             Object payload = t.payload(m);
@@ -271,7 +271,7 @@ final class Delivery {
     int discardQueue(SimAgentContext a) {
         int discarded = a.queueSize;
         while (a.queueSize > 0) {
-            messages.free(a.dequeue());
+            messages.free(a.dequeue(messages));
         }
         ledger.queued -= discarded;
         return discarded;
