@@ -61,6 +61,8 @@ final class EventWheel {
     private int events;
     private int runs;
     private int peak;
+    /** The reference of the event after the one taken last in its slot, or -1; see {@link #followingRef()}. */
+    private int followingRef = -1;
     /** The slot that {@link #peekTime()} found first, or -1: valid until the wheel changes. */
     private int peeked = -1;
 
@@ -183,6 +185,8 @@ final class EventWheel {
         int node = w[3 * slot];
         unlink(node);
         int r = w[3 * node + 2];
+        int following = w[3 * slot];
+        followingRef = following != slot ? w[3 * following + 2] : -1;
         if ((r & Simulation.KIND_MASK) == RUN) {
             runTime[r >>> Simulation.KIND_BITS] = Long.MAX_VALUE;
             runs--;
@@ -192,6 +196,14 @@ final class EventWheel {
             events--;
         }
         return r;
+    }
+
+    /**
+     * @return the reference of the event that followed the one taken last in its slot when it was
+     *         taken, or -1: a hint of what comes next (it may have been moved since), for warming caches
+     */
+    int followingRef() {
+        return followingRef;
     }
 
     /** @return the events and runs pending */
