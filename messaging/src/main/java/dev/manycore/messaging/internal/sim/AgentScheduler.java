@@ -14,7 +14,7 @@ import java.util.Objects;
  * its service time, the cycle adds {@code dutyCycleNanos}; the core is busy until the clock's final
  * value ({@link #coreFree(int)}), and agents of one core take turns. An agent that reported work runs
  * again when its cycle ends; an idle one runs again at its wake-up time or when a message reaches
- * it. Runs are kept in the simulation's {@link RunQueue}, one entry per agent.
+ * it. Runs are kept in the simulation's {@link EventWheel}, one entry per agent.
  *
  * <p>Not thread-safe: owned by the simulation's host thread.
  */
@@ -24,7 +24,7 @@ final class AgentScheduler {
 
     private final Simulation sim;
     private final Ledger ledger;
-    private final RunQueue runs;
+    private final EventWheel queue;
     private final boolean checked;
     private final long dutyCycleNanos;
     private final long[] coreFree;
@@ -38,7 +38,7 @@ final class AgentScheduler {
     AgentScheduler(Simulation sim, int cores, boolean checked, long dutyCycleNanos) {
         this.sim = sim;
         this.ledger = sim.ledger;
-        this.runs = sim.runs;
+        this.queue = sim.queue;
         this.checked = checked;
         this.dutyCycleNanos = dutyCycleNanos;
         this.coreFree = new long[cores];
@@ -61,7 +61,7 @@ final class AgentScheduler {
 
     /** Schedules an agent's run at {@code time} unless it is already scheduled no later. */
     void schedule(SimAgentContext a, long time) {
-        runs.scheduleNoLaterThan(a.index, time, sim.queue.nextSequence());
+        queue.scheduleRunNoLaterThan(a.index, time);
     }
 
     void setBusy(SimAgentContext a, boolean busy) {
@@ -96,20 +96,21 @@ final class AgentScheduler {
 
     /**
      * Runs an agent's duty cycle at {@code t}, or moves its run to when its core is free; re-runs it
-     * in place while that re-run would be the very next event. The agent's entry in the run queue,
-     * if any, is its run being processed (the earliest entry): it stays in the queue while the
-     * cycle runs, and is then moved to the agent's next run, or removed, in one step.
+     * in place while that re-run would be the very next event. The run being processed was taken
+     * from the event wheel (or, for a run in place on a delivery, removed from it), so the agent is
+     * unscheduled while its cycle runs; when the cycle ends its next run, if any, is scheduled as a
+     * fresh event.
      *
      * @return false when the agent is not live (a stale run)
      */
     boolean run(SimAgentContext a, long t) {
         if (a.state != SimAgentContext.LIVE) {
-            runs.remove(a.index);
+            queue.removeRun(a.index);
             return false;
         }
         long free = coreFree[a.coreIndex];
         if (free > t) {
-            runs.reschedule(a.index, free, sim.queue.nextSequence());
+            queue.rescheduleRun(a.index, free);
             return true;
         }
         while (true) {
@@ -138,19 +139,20 @@ final class AgentScheduler {
             if (a.wakeAt != Long.MAX_VALUE) {
                 next = Math.min(next, Math.max(a.wakeAt, end));
             }
+            // a run scheduled during the cycle (from outside it) is superseded by the one derived here
+            queue.removeRun(a.index);
             if (next == Long.MAX_VALUE) {
-                runs.remove(a.index);
                 return true;
             }
-            runs.reschedule(a.index, next, sim.queue.nextSequence());
-            if (next == end && sim.isNextRun(a.index, end)) {
-                // the re-run is the very next event (its fresh sequence number lost every tie, so it
-                // is first only when strictly earlier than every other event): run it here
+            if (next == end && sim.wouldRunNext(end)) {
+                // the re-run would be the very next event (a fresh sequence number loses every tie, so
+                // it is first only when strictly earlier than every other event): run it here
                 t = end;
                 sim.advanceTo(t);
                 ledger.events++;
                 continue;
             }
+            queue.rescheduleRun(a.index, next);
             return true;
         }
     }

@@ -39,7 +39,7 @@ final class Delivery {
 
     private final Simulation sim;
     private final Ledger ledger;
-    private final EventQueue queue;
+    private final EventWheel queue;
     private final Topology topology;
     private final CostModel costModel;
     private final int channelCapacity;
@@ -213,7 +213,7 @@ final class Delivery {
                 return;
             }
         }
-        a.enqueue(m);
+        a.enqueue(m, messages);
         ledger.queued++;
         if (a.state == SimAgentContext.LIVE) {
             AgentScheduler scheduler = sim.scheduler;
@@ -221,7 +221,7 @@ final class Delivery {
             if (start == t && sim.wouldRunNext(t)) {
                 // the receiver's run would be the very next event: run it here. Any entry it has in the
                 // run queue is a later wake-up, which its cycle re-derives from wakeAt.
-                sim.runs.remove(a.index);
+                queue.removeRun(a.index);
                 if (scheduler.run(a, t)) {
                     ledger.events++;
                 }
@@ -235,7 +235,7 @@ final class Delivery {
     int receive(SimAgentContext a, MessageHandler<Object> handler, int limit) {
         int n = 0;
         while (n < limit && a.queueSize > 0) {
-            int m = a.dequeue();
+            int m = a.dequeue(messages);
             ledger.queued--;
             MessageTable t = messages;
             Object payload = t.payload(m);
@@ -256,7 +256,7 @@ final class Delivery {
             }
             a.local += a.serviceNanos(payload);
             ledger.received++;
-            ledger.handOver(a.local, sender, a.index, payload.getClass(), correlation);
+            ledger.handOver(a.local, sender, a.index, a.lastClassCode(), correlation);
             n++;
             handler.onMessage(Envelope.of(sender, a.address, correlation, payload, sendTime, hops));
         }
@@ -271,7 +271,7 @@ final class Delivery {
     int discardQueue(SimAgentContext a) {
         int discarded = a.queueSize;
         while (a.queueSize > 0) {
-            messages.free(a.dequeue());
+            messages.free(a.dequeue(messages));
         }
         ledger.queued -= discarded;
         return discarded;

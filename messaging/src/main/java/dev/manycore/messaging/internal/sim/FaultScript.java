@@ -29,7 +29,7 @@ final class FaultScript {
 
     private final Simulation sim;
     private final Topology topology;
-    private final EventQueue queue;
+    private final EventWheel queue;
     private final NetworkFaults network;
     private final List<Fault> faults = new ArrayList<>();
     private final List<int[]> faultGroups = new ArrayList<>();

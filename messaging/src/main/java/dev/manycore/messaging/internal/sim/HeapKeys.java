@@ -1,7 +1,8 @@
 package dev.manycore.messaging.internal.sim;
 
 /**
- * The comparison shared by the simulation's two 4-ary heaps ({@link EventQueue}, {@link RunQueue}),
+ * The comparison shared by the simulation's two 4-ary heaps ({@link EventQueue}, {@link RunQueue}, the
+ * far future of the {@link EventWheel}),
  * whose keys are (time, sequence) pairs side by side in one {@code long[]}: slot i's time at
  * {@code 2i}, its sequence at {@code 2i + 1}.
  *

@@ -57,15 +57,15 @@ final class Ledger {
      * @param local       the receiver's clock after the message's service time
      * @param sender      the sender's address
      * @param receiver    the receiver's agent index
-     * @param type        the payload's class
+     * @param typeCode    the payload class's {@link TraceHash#of(Class)} code
      * @param correlation the correlation id
      */
-    void handOver(long local, Address sender, int receiver, Class<?> type, long correlation) {
+    void handOver(long local, Address sender, int receiver, long typeCode, long correlation) {
         long h = traceHash;
         h = TraceHash.mix(h, local);
         h = TraceHash.mix(h, TraceHash.of(sender));
         h = TraceHash.mix(h, receiver);
-        h = TraceHash.mix(h, TraceHash.of(type));
+        h = TraceHash.mix(h, typeCode);
         traceHash = TraceHash.mix(h, correlation);
     }
 

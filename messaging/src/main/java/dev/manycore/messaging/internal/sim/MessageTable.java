@@ -13,6 +13,8 @@ import java.util.Arrays;
  * <pre>
  *   refs[3m .. 3m+2]:  payload | sender | channel
  *   words[3m .. 3m+2]: correlation | sendTime | to (agent index) &lt;&lt; 32 | origin
+ *   once the message is in its receiver's mailbox queue, its receiver is known and the high half of
+ *   words[3m+2] links to the next message of that queue instead
  *   origin = sender cluster &lt;&lt; 12 | hops, bit 30 set once the message was held at a partition
  *   channel = the route whose channel carried it (its slot is freed on receipt), or null
  * </pre>
@@ -92,6 +94,17 @@ final class MessageTable {
 
     /** @return the receiving agent's index */
     int to(int m) {
+        return (int) (words[3 * m + 2] >>> 32);
+    }
+
+    /** Links a message in a mailbox queue (its receiver is no longer asked for) to the next one. */
+    void setNext(int m, int next) {
+        int r = 3 * m + 2;
+        words[r] = (long) next << 32 | (words[r] & 0xFFFFFFFFL);
+    }
+
+    /** @return the message after {@code m} in its mailbox queue, as set by {@link #setNext} */
+    int next(int m) {
         return (int) (words[3 * m + 2] >>> 32);
     }
 

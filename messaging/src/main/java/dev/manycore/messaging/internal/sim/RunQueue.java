@@ -3,8 +3,9 @@ package dev.manycore.messaging.internal.sim;
 import java.util.Arrays;
 
 /**
- * When each agent runs next: an indexed 4-ary min-heap with at most one entry per agent, ordered by
- * (virtual time, sequence number), with decrease-key. Keeping agents' runs apart from the message
+ * When each agent runs next, for the runs beyond the {@link EventWheel}'s window: an indexed 4-ary
+ * min-heap with at most one entry per agent, ordered by (virtual time, sequence number), with
+ * decrease-key. Keeping agents' runs apart from the message
  * events means a re-scheduled agent moves its one entry instead of leaving a stale event behind (a
  * client that re-arms a 1 ms timeout after every request would otherwise leave hundreds of
  * thousands of dead events in the queue), and the heap stays as small as the number of agents.
@@ -14,8 +15,8 @@ import java.util.Arrays;
  *   (time and sequence side by side, as in the EventQueue: a sift compares within one cache line)
  * </pre>
  *
- * <p>Sequence numbers come from the {@link EventQueue}'s counter, so ties between a message event
- * and an agent run are broken by scheduling order, exactly as if both were in one queue.
+ * <p>Sequence numbers come from the far {@link EventQueue}'s counter, so ties between a message
+ * event and an agent run are broken by scheduling order, exactly as if both were in one queue.
  *
  * <p>Not thread-safe: owned by the simulation's host thread.
  */

@@ -42,9 +42,12 @@ final class SimAgentContext implements AgentContext {
     Agent agent;
     int state = NEW;
 
-    /** Arrived messages: slots of the simulation's message table, a growable ring. */
-    int[] queue = new int[8];
-    int queueHead;
+    /**
+     * Arrived messages, oldest first: slots of the simulation's message table, linked through the
+     * table (no array of the agent's own to touch on a delivery); -1 when none.
+     */
+    int queueHead = -1;
+    int queueTail = -1;
     int queueSize;
     /** Mailbox slots taken: messages accepted through the mailbox and not yet received. */
     int reserved;
@@ -63,6 +66,7 @@ final class SimAgentContext implements AgentContext {
     private SimRoute lastRoute;
     private Class<?> lastServiceClass;
     private ServiceTimes.Cost lastServiceCost;
+    private long lastClassCode;
 
     SimAgentContext(Simulation sim, int index, Address address, int cluster, int capacity, NameCache nameCache,
                     AgentFactory factory) {
@@ -78,23 +82,26 @@ final class SimAgentContext implements AgentContext {
 
     // ---------------------------------------------------------------- mailbox queue
 
-    void enqueue(int message) {
-        if (queueSize == queue.length) {
-            int[] grown = new int[queue.length * 2];
-            for (int i = 0; i < queueSize; i++) {
-                grown[i] = queue[(queueHead + i) & (queue.length - 1)];
-            }
-            queue = grown;
-            queueHead = 0;
+    /** Appends an arrived message to the mailbox queue. */
+    void enqueue(int message, MessageTable messages) {
+        if (queueSize == 0) {
+            queueHead = message;
+        } else {
+            messages.setNext(queueTail, message);
         }
-        queue[(queueHead + queueSize) & (queue.length - 1)] = message;
+        queueTail = message;
         queueSize++;
     }
 
-    int dequeue() {
-        int m = queue[queueHead];
-        queueHead = (queueHead + 1) & (queue.length - 1);
-        queueSize--;
+    /** @return the oldest arrived message, taken off the mailbox queue; only when there is one */
+    int dequeue(MessageTable messages) {
+        int m = queueHead;
+        if (--queueSize == 0) {
+            queueHead = -1;
+            queueTail = -1;
+        } else {
+            queueHead = messages.next(m);
+        }
         return m;
     }
 
@@ -102,9 +109,15 @@ final class SimAgentContext implements AgentContext {
         Class<?> type = payload.getClass();
         if (type != lastServiceClass) {
             lastServiceCost = sim.serviceTimes.costOf(type);
+            lastClassCode = TraceHash.of(type);
             lastServiceClass = type;
         }
         return lastServiceCost.of(payload);
+    }
+
+    /** @return the trace code of the class of the payload last given to {@link #serviceNanos} */
+    long lastClassCode() {
+        return lastClassCode;
     }
 
     // ---------------------------------------------------------------- AgentContext
@@ -224,15 +237,6 @@ final class SimAgentContext implements AgentContext {
         routes.remove(to);
         lastTo = null;
         lastRoute = null;
-    }
-
-    /** @return a copy of the arrived messages' slots, oldest first */
-    int[] queuedSlots() {
-        int[] slots = new int[queueSize];
-        for (int i = 0; i < queueSize; i++) {
-            slots[i] = queue[(queueHead + i) & (queue.length - 1)];
-        }
-        return slots;
     }
 
     @Override

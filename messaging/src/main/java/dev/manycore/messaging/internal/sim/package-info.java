@@ -4,21 +4,30 @@
  *
  * <h2>Event representation</h2>
  * <ul>
- *   <li>{@link dev.manycore.messaging.internal.sim.EventQueue}: message deliveries, agent starts,
- *       fault transitions and scripted actions in a 4-ary min-heap over primitive arrays
- *       ({@code long time, long seq, int ref}: 20 bytes a slot, no object per event). A delivery's
- *       message lives in the simulation's message table, two arrays with a free list (payload,
- *       sender and channel side by side in one, correlation, send time and receiver/origin in the
- *       other: 36 bytes a slot plus the payload object, two cache lines read per hand-over). An {@link dev.manycore.messaging.Envelope} is made only when the
- *       message is handed to its receiver.</li>
- *   <li>{@link dev.manycore.messaging.internal.sim.RunQueue}: when each agent runs next, at most one
- *       entry per agent, with decrease-key; a re-armed timer moves the entry instead of leaving a
- *       dead event behind. Ties between the two queues are broken by one shared sequence counter.
- *       The run being processed keeps its entry until its cycle ends, then the entry is moved to
- *       the agent's next run (one sift, not a poll and an insert).</li>
+ *   <li>{@link dev.manycore.messaging.internal.sim.EventWheel}: every pending event in one order by
+ *       (time, sequence): message deliveries, agent starts, fault transitions, scripted actions and
+ *       agent runs. A hashed timing wheel of one-nanosecond slots covers the next 8 us (where nearly
+ *       all events of a busy simulation fall); a slot is a FIFO list of nodes in three int arrays (12
+ *       bytes an event, no object), so insert, move and removal cost a few writes instead of a heap
+ *       sift. Later events wait in an {@link dev.manycore.messaging.internal.sim.EventQueue} (a 4-ary
+ *       heap over primitive arrays) and later agent runs in a
+ *       {@link dev.manycore.messaging.internal.sim.RunQueue} (an indexed heap that can move them),
+ *       and enter the wheel in (time, sequence) order as time reaches them. A delivery's message
+ *       lives in the simulation's message table, two arrays with a free list (payload, sender and
+ *       channel side by side in one, correlation, send time and receiver/origin in the other: 36
+ *       bytes a slot plus the payload object, two cache lines read per hand-over). An
+ *       {@link dev.manycore.messaging.Envelope} is made only when the message is handed to its
+ *       receiver. A mailbox queue is a list linked through the table (a delivered message's receiver
+ *       half holds the next one), so a delivery touches no array of the receiver's own.</li>
+ *   <li>Agent runs: at most one per agent; a re-armed timer moves the agent's node instead of
+ *       leaving a dead event behind. The run being processed is taken out of the wheel; when its
+ *       cycle ends the agent's next run is scheduled as a fresh event.</li>
+ *   <li>Agents are touched in an order that no cache predicts (a 1024-agent simulation misses on
+ *       nearly every agent it runs), so while an event is taken the lines of the one after it are
+ *       loaded ({@code Simulation.warm}): their misses overlap the current event's work.</li>
  *   <li>When the next event would be the run of the agent that a delivery just reached, or the
- *       re-run of an agent that reported work, it is run in place without touching either queue;
- *       the order of events is unchanged (the pinned trace hash of {@code DeterminismTest} checks
+ *       re-run of an agent that reported work, it is run in place without touching the wheel; the
+ *       order of events is unchanged (the pinned trace hash of {@code DeterminismTest} checks
  *       that).</li>
  * </ul>
  *
