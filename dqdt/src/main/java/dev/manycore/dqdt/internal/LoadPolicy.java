@@ -68,6 +68,13 @@ final class LoadPolicy implements SearchPolicy, RingSearch.ChildKey {
         long threads;
         if (limit == UNLIMITED) {
             threads = cells.threadsIn(parent, slot);
+        } else if (limit == 1) {
+            // Busy cores and threads share one cell: one read for the filter and the key.
+            long packed = cells.threadsAndBusyIn(parent, slot);
+            if (IndicatorCells.packedBusy(packed) >= cores) {
+                return -1;
+            }
+            threads = Math.max(0, IndicatorCells.packedThreads(packed));
         } else if (limit <= Indicators.SATURATION_LEVELS) {
             if (cells.saturationIn(parent, slot, (int) limit) >= cores) {
                 return -1;
