@@ -434,23 +434,40 @@ public final class IndicatorCells implements Indicators {
 
     // ---------------------------------------------------------------- unchecked reads for this package's policies
 
-    /** @return the threads of the child in {@code slot} of {@code parent}, as the parent records them */
-    long threadsIn(int parent, int slot) {
-        return Math.max(0, packedThreads(read(rows, cell(parent, THREADS, slot))));
+    /** @return the row array, for {@link #readCell} at indices from {@link #rowCell} */
+    long[] rowCells() {
+        return rows;
     }
 
     /**
-     * @return the packed threads and busy cores of the child in {@code slot} of {@code parent}, in
-     *         one read: decode with {@link #packedThreads} and {@link #packedBusy} (may be negative
-     *         while updates run)
+     * @return the index in {@link #rowCells} of an indicator's cell for slot 0 of an inner node's
+     *         row; slot {@code s} is at {@code + s}
      */
-    long threadsAndBusyIn(int parent, int slot) {
-        return read(rows, cell(parent, THREADS, slot));
+    int rowCell(int node, int indicator) {
+        return cell(node, indicator, 0);
     }
 
-    /** @return the cores holding at least {@code threads} threads of the child in {@code slot} of {@code parent} */
-    long saturationIn(int parent, int slot, int threads) {
-        return Math.max(0, decode(SAT_FIRST + threads - 1, read(rows, cell(parent, SAT_FIRST + threads - 1, slot))));
+    /** @return a row cell's raw content, read opaque (decode a THREADS/SAT1 cell with {@link #packedThreads}, {@link #packedBusy}) */
+    static long readCell(long[] rows, int index) {
+        return read(rows, index);
+    }
+
+    /**
+     * The least-loaded core of a cluster below a limit, lowest index first among equals: one pass
+     * over the cluster's adjacent cells, no branch on the data but the loop's.
+     *
+     * @return the core, or -1 when every core holds {@code limit} threads or more
+     */
+    int leastLoadedCore(int leaf, long limit) {
+        int first = firstCore[leaf];
+        int count = firstCore[leaf + 1] - first;
+        int cell = coreCell(first);
+        long best = Long.MAX_VALUE;
+        for (int k = 0; k < count; k++) {
+            long threads = Math.max(0, read(cores, cell + k));
+            best = threads < limit ? Math.min(best, threads << 20 | k) : best;
+        }
+        return best == Long.MAX_VALUE ? -1 : first + (int) (best & 0xFFFFF);
     }
 
     long threadsOf(int node) {
