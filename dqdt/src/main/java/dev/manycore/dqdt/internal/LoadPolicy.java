@@ -99,14 +99,7 @@ final class LoadPolicy implements SearchPolicy, RingSearch.ChildKey {
             if (random) {
                 key = sortKey(cells, child, 0);
             } else {
-                int hops;
-                if (box != null) {
-                    int b = child * 4;
-                    hops = Math.max(0, Math.max(box[b] - ox, ox - box[b + 1]))
-                            + Math.max(0, Math.max(box[b + 2] - oy, oy - box[b + 3]));
-                } else {
-                    hops = tree.hops(origin, child);
-                }
+                int hops = box != null ? TreeArrays.boxHops(box, child, ox, oy) : tree.hops(origin, child);
                 key = perCore(Math.min(threads, 1L << 30) * 1024, (int) c) << 16 | Math.min(hops, 0xFFFF);
             }
             least = Math.min(least, Math.min(RingSearch.KEY_LIMIT, key) << 2 | s);
