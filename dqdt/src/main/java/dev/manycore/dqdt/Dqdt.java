@@ -42,8 +42,11 @@ import java.util.OptionalInt;
  * subtree for thread, saturation and block counts (so levels 1 and 2 of a 4-core-per-cluster mesh
  * are exact), and {@code pages / 512} for free pages. An update is wait-free: a thread event is at
  * most {@code 1 + 2 x (levels - 1)} getAndAdds (the core, then the thread count and the one
- * saturation level that changed, each up to where it stops crossing quanta), a memory event at
- * most {@code 2 + 2 x (levels - 1)}; no loop that retries, no lock.
+ * saturation level that changed, each up to where it stops crossing quanta); when the core goes
+ * from idle to busy or back, at most {@code 1 + (levels - 1)}, because a subtree's thread count and
+ * busy cores share one packed cell in the parent (one getAndAdd moves both, so they are never seen
+ * apart); a memory event at most {@code 2 + 2 x (levels - 1)}; no loop that retries, no lock.
+ * A subtree holds fewer than {@code 2^31} threads (the packed cell's half).
  *
  * <p><b>Staleness bound.</b> At quiescence, the value a parent records for a node {@code x} differs
  * from the exact sum of {@code x}'s leaves by at most

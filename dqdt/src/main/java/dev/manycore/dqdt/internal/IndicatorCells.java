@@ -33,7 +33,11 @@ import java.lang.invoke.VarHandle;
  * <h2>Layout</h2>
  * <pre>
  * rows (inner nodes), one row per node, ROW_STRIDE longs apart (&gt; one cache line of gap):
- *   [ THREADS c0 c1 c2 c3 | SAT1 c0..c3 | ... | SAT16 c0..c3 | PAGES c0..c3 | BLOCKS0 c0..c3 | ... | BLOCKS10 c0..c3 | pad ]
+ *   [ THREADS+BUSY c0 c1 c2 c3 | SAT2 c0..c3 | ... | SAT16 c0..c3 | PAGES c0..c3 | BLOCKS0 c0..c3 | ... | BLOCKS10 c0..c3 | pad ]
+ * a THREADS+BUSY cell packs two streams in one long, as one signed sum:
+ *   cell = busy * 2^32 + threads      threads = (int) cell,   busy = (cell - threads) &gt;&gt; 32
+ *   (exact while each stream, in-flight deltas included, lies in [-2^31, 2^31): a subtree holds
+ *   fewer than 2^31 threads; one getAndAdd of (dBusy &lt;&lt; 32) + dThreads moves both, borrows included)
  * cores: one long per core, the cores of a cluster side by side, CLUSTER_GAP longs between clusters
  *        (a cluster's cores share their lines: the threaded engine drives a cluster's cores from
  *        one host thread and TSAR's cores share their cluster's L2, so this costs little false
@@ -43,7 +47,9 @@ import java.lang.invoke.VarHandle;
  *
  * <h2>Progress and ordering</h2>
  * An update is wait-free: a thread event is at most {@code 1 + 2 x (levels - 1)} getAndAdd
- * operations and a memory event {@code 2 + 2 x (levels - 1)}; no retry loop. Each
+ * operations, and {@code 1 + (levels - 1)} when a core goes from idle to busy or back (threads and
+ * busy cores move in one packed getAndAdd per level); a memory event {@code 2 + 2 x (levels - 1)};
+ * no retry loop. Each
  * getAndAdd is a linearisation point of its own counter; a whole update is not atomic, which is the
  * staleness readers accept. Reads are opaque. {@link #flush()} uses plain volatile stores and needs
  * quiescence.
@@ -56,8 +62,10 @@ public final class IndicatorCells implements Indicators {
     static final int PAGES = SAT_FIRST + SATURATION_LEVELS;
     static final int BLOCKS_FIRST = PAGES + 1;
     static final int INDICATORS = BLOCKS_FIRST + MAX_ORDER + 1;
+    /** Cells per child in a row: threads and busy cores (SAT1) share one. */
+    private static final int CELLS = INDICATORS - 1;
 
-    private static final int ROW_STRIDE = INDICATORS * TreeArrays.ARITY + 12;
+    private static final int ROW_STRIDE = CELLS * TreeArrays.ARITY + 12;
     private static final int CLUSTER_GAP = 8;
     private static final int BANK_STRIDE = 24;
     private static final int PAD = 16;
@@ -191,8 +199,30 @@ public final class IndicatorCells implements Indicators {
 
     // ---------------------------------------------------------------- cells
 
+    /** The cell of an indicator in a row; THREADS and SAT1 share the packed cell 0. */
     private int cell(int parentNode, int indicator, int childSlot) {
-        return PAD + (parentNode - leafCount) * ROW_STRIDE + indicator * TreeArrays.ARITY + childSlot;
+        int physical = indicator <= SAT_FIRST ? 0 : indicator - 1;
+        return PAD + (parentNode - leafCount) * ROW_STRIDE + physical * TreeArrays.ARITY + childSlot;
+    }
+
+    /** @return the packed cell's value {@code busy * 2^32 + threads} */
+    private static long pack(long busy, long threads) {
+        return (busy << 32) + threads;
+    }
+
+    /** @return the threads stream of a packed cell */
+    static long packedThreads(long packed) {
+        return (int) packed;
+    }
+
+    /** @return the busy-cores (SAT1) stream of a packed cell */
+    static long packedBusy(long packed) {
+        return (packed - (int) packed) >> 32;
+    }
+
+    /** @return one indicator's value from its cell's raw content */
+    private static long decode(int indicator, long raw) {
+        return indicator == THREADS ? packedThreads(raw) : indicator == SAT_FIRST ? packedBusy(raw) : raw;
     }
 
     private int coreCell(int core) {
@@ -220,8 +250,9 @@ public final class IndicatorCells implements Indicators {
     }
 
     /**
-     * Adds {@code delta} to stream {@code s(node)} and carries what crosses a quantum upward.
-     * Wait-free: one iteration per level at most, one getAndAdd each.
+     * Adds {@code delta} to stream {@code s(node)} of a memory indicator (pages or blocks: not
+     * packed) and carries what crosses a quantum upward. Wait-free: one iteration per level at most,
+     * one getAndAdd each.
      */
     private void addToStream(int node, int indicator, long delta) {
         int x = node;
@@ -264,30 +295,28 @@ public final class IndicatorCells implements Indicators {
     public long addThread(int core, int delta) {
         // Linearisation point of the core's exact count; the order of same-core events.
         long old = add(cores, coreCell(core), delta);
-        int leaf = clusterOfCore[core];
         long j = delta > 0 ? old + 1 : old;
-        if (j >= 1 && j <= SATURATION_LEVELS) {
-            addThreadStreams(leaf, SAT_FIRST + (int) j - 1, delta);
-        } else {
-            addToStream(leaf, THREADS, delta);
-        }
+        addThreadStreams(clusterOfCore[core], j >= 1 && j <= SATURATION_LEVELS ? (int) j : 0, delta);
         return old;
     }
 
     /**
-     * {@link #addToStream} for the thread count and one saturation level at once: one climb, the
-     * two adds of a level on neighbouring cells of the same row. Each indicator stops climbing
-     * where its own change stops crossing quanta; the climb stops when both have.
+     * The climb of a thread event: the thread count and the one saturation level {@code level}
+     * that changed (none when 0), each carried up while its change crosses quanta. Level 1 (busy
+     * cores) shares the thread count's packed cell, so an idle-to-busy event is one getAndAdd per
+     * level; a higher level is a second getAndAdd, on a neighbouring cell of the same row.
      */
-    private void addThreadStreams(int node, int saturation, long delta) {
+    private void addThreadStreams(int node, int level, long delta) {
+        int saturation = SAT_FIRST + level - 1;
         int x = node;
         long threads = delta;
-        long saturated = delta;
+        long busy = level == 1 ? delta : 0;
+        long saturated = level > 1 ? delta : 0;
         while (x != root) {
             int p = parent[x];
             int s = slot[x];
-            // Two linearisation points, one per indicator, as in addToStream.
-            long oldThreads = threads != 0 ? add(rows, cell(p, THREADS, s), threads) : 0;
+            // One or two linearisation points, one per cell, as in addToStream.
+            long old = (threads | busy) != 0 ? add(rows, cell(p, THREADS, s), pack(busy, threads)) : 0;
             long oldSaturated = saturated != 0 ? add(rows, cell(p, saturation, s), saturated) : 0;
             if (p == root) {
                 return;
@@ -295,9 +324,10 @@ public final class IndicatorCells implements Indicators {
             int shift = countShift[p];
             if (shift != 0) {
                 int base = x * INDICATORS;
-                threads = threads != 0 ? moved(oldThreads, threads, phase[base + THREADS], shift) : 0;
+                threads = threads != 0 ? moved(packedThreads(old), threads, phase[base + THREADS], shift) : 0;
+                busy = busy != 0 ? moved(packedBusy(old), busy, phase[base + SAT_FIRST], shift) : 0;
                 saturated = saturated != 0 ? moved(oldSaturated, saturated, phase[base + saturation], shift) : 0;
-                if ((threads | saturated) == 0) {
+                if ((threads | busy | saturated) == 0) {
                     return;
                 }
             }
@@ -341,9 +371,14 @@ public final class IndicatorCells implements Indicators {
                 continue;
             }
             int p = parent[x];
+            long threads = 0;
             for (int ind = 0; ind < INDICATORS; ind++) {
                 long v = level[x] == 0 ? leafExact(x, ind) : rowSum(x, ind);
-                CELL.setVolatile(rows, cell(p, ind, slot[x]), v);
+                if (ind == THREADS) {
+                    threads = v;
+                } else {
+                    CELL.setVolatile(rows, cell(p, ind, slot[x]), ind == SAT_FIRST ? pack(v, threads) : v);
+                }
                 phase[x * INDICATORS + ind] = phaseFor(ind, v, 1L << shiftOf(p, ind));
             }
         }
@@ -383,7 +418,8 @@ public final class IndicatorCells implements Indicators {
 
     private long rowSum(int node, int indicator) {
         int base = cell(node, indicator, 0);
-        return read(rows, base) + read(rows, base + 1) + read(rows, base + 2) + read(rows, base + 3);
+        return decode(indicator, read(rows, base)) + decode(indicator, read(rows, base + 1))
+                + decode(indicator, read(rows, base + 2)) + decode(indicator, read(rows, base + 3));
     }
 
     private long value(int node, int indicator) {
@@ -391,21 +427,47 @@ public final class IndicatorCells implements Indicators {
         if (node == root) {
             v = level[node] == 0 ? leafExact(node, indicator) : rowSum(node, indicator);
         } else {
-            v = read(rows, cell(parent[node], indicator, slot[node]));
+            v = decode(indicator, read(rows, cell(parent[node], indicator, slot[node])));
         }
         return Math.max(0, v);
     }
 
     // ---------------------------------------------------------------- unchecked reads for this package's policies
 
-    /** @return the threads of the child in {@code slot} of {@code parent}, as the parent records them */
-    long threadsIn(int parent, int slot) {
-        return Math.max(0, read(rows, cell(parent, THREADS, slot)));
+    /** @return the row array, for {@link #readCell} at indices from {@link #rowCell} */
+    long[] rowCells() {
+        return rows;
     }
 
-    /** @return the cores holding at least {@code threads} threads of the child in {@code slot} of {@code parent} */
-    long saturationIn(int parent, int slot, int threads) {
-        return Math.max(0, read(rows, cell(parent, SAT_FIRST + threads - 1, slot)));
+    /**
+     * @return the index in {@link #rowCells} of an indicator's cell for slot 0 of an inner node's
+     *         row; slot {@code s} is at {@code + s}
+     */
+    int rowCell(int node, int indicator) {
+        return cell(node, indicator, 0);
+    }
+
+    /** @return a row cell's raw content, read opaque (decode a THREADS/SAT1 cell with {@link #packedThreads}, {@link #packedBusy}) */
+    static long readCell(long[] rows, int index) {
+        return read(rows, index);
+    }
+
+    /**
+     * The least-loaded core of a cluster below a limit, lowest index first among equals: one pass
+     * over the cluster's adjacent cells, no branch on the data but the loop's.
+     *
+     * @return the core, or -1 when every core holds {@code limit} threads or more
+     */
+    int leastLoadedCore(int leaf, long limit) {
+        int first = firstCore[leaf];
+        int count = firstCore[leaf + 1] - first;
+        int cell = coreCell(first);
+        long best = Long.MAX_VALUE;
+        for (int k = 0; k < count; k++) {
+            long threads = Math.max(0, read(cores, cell + k));
+            best = threads < limit ? Math.min(best, threads << 20 | k) : best;
+        }
+        return best == Long.MAX_VALUE ? -1 : first + (int) (best & 0xFFFFF);
     }
 
     long threadsOf(int node) {

@@ -63,27 +63,48 @@ final class LoadPolicy implements SearchPolicy, RingSearch.ChildKey {
     }
 
     @Override
-    public long childKey(int parent, int slot, int child, int origin) {
-        long cores = tree.cores()[child];
-        long threads;
-        if (limit == UNLIMITED) {
-            threads = cells.threadsIn(parent, slot);
-        } else if (limit <= Indicators.SATURATION_LEVELS) {
-            if (cells.saturationIn(parent, slot, (int) limit) >= cores) {
-                return -1;
+    public long leastChild(int node, int excluded, int slots, int origin) {
+        int[] children = tree.children();
+        int[] cores = tree.cores();
+        int[] box = tree.meshBox();
+        long[] rows = cells.rowCells();
+        int base = node * TreeArrays.ARITY;
+        // Loop invariants first: opaque reads keep the compiler from reusing loads across them.
+        int threadsCell = cells.rowCell(node, IndicatorCells.THREADS);
+        int saturatedCell = limit >= 2 && limit <= Indicators.SATURATION_LEVELS
+                ? cells.rowCell(node, IndicatorCells.SAT_FIRST + (int) limit - 1) : -1;
+        int ox = box == null ? 0 : box[origin * 4];
+        int oy = box == null ? 0 : box[origin * 4 + 2];
+        long least = RingSearch.NONE;
+        for (int s = 0; s < TreeArrays.ARITY; s++) {
+            int child = children[base + s];
+            if ((slots & 1 << s) == 0 || child < 0 || child == excluded) {
+                continue;
             }
-            threads = cells.threadsIn(parent, slot);
-        } else {
-            threads = cells.threadsIn(parent, slot);
-            if (threads - cells.threadSlackOf(child) >= limit * cores) {
-                return -1;
+            long c = cores[child];
+            long packed = IndicatorCells.readCell(rows, threadsCell + s);
+            long threads = Math.max(0, IndicatorCells.packedThreads(packed));
+            boolean full;
+            if (limit == 1) {
+                full = IndicatorCells.packedBusy(packed) >= c;
+            } else if (saturatedCell >= 0) {
+                full = IndicatorCells.readCell(rows, saturatedCell + s) >= c;
+            } else {
+                full = limit != UNLIMITED && threads - cells.threadSlackOf(child) >= limit * c;
             }
+            if (full) {
+                continue;
+            }
+            long key;
+            if (random) {
+                key = sortKey(cells, child, 0);
+            } else {
+                int hops = box != null ? TreeArrays.boxHops(box, child, ox, oy) : tree.hops(origin, child);
+                key = perCore(Math.min(threads, 1L << 30) * 1024, (int) c) << 16 | Math.min(hops, 0xFFFF);
+            }
+            least = Math.min(least, Math.min(RingSearch.KEY_LIMIT, key) << 2 | s);
         }
-        if (random) {
-            return sortKey(cells, child, 0);
-        }
-        long perCore = perCore(Math.min(threads, 1L << 30) * 1024, (int) cores);
-        return perCore << 16 | Math.min(tree.hops(origin, child), 0xFFFF);
+        return least;
     }
 
     @Override
@@ -102,6 +123,9 @@ final class LoadPolicy implements SearchPolicy, RingSearch.ChildKey {
 
     @Override
     public int select(Indicators view, int leaf) {
+        if (!random) {
+            return cells.leastLoadedCore(leaf, limit);
+        }
         int first = tree.firstCore()[leaf];
         int end = first + tree.cores()[leaf];
         int best = -1;
@@ -111,7 +135,7 @@ final class LoadPolicy implements SearchPolicy, RingSearch.ChildKey {
             if (threads >= limit) {
                 continue;
             }
-            long key = threads << 16 | (random ? Mix.bits16(salt, core) : core - first);
+            long key = threads << 16 | Mix.bits16(salt, core);
             if (key < bestKey) {
                 best = core;
                 bestKey = key;

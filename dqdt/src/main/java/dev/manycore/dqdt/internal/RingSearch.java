@@ -17,16 +17,21 @@ import dev.manycore.dqdt.SearchPolicy;
  * order of the policy's key (ties by slot), depth first; at a leaf the policy's select decides, and
  * {@code -1} backtracks. The first branch (the least key at every level) is walked as a loop; only
  * when it dead-ends (stale counters) does the full depth-first search run, from the same node, so
- * the answer is always the depth-first search's. Each node is visited at most twice per search, so
- * a search takes at most {@code 2 x nodeCount} steps; with fresh values it goes straight down, about
- * {@code 4 x levels} reads and no recursion.
+ * the answer is always the depth-first search's. Each node is visited at most twice per search, and
+ * its children's keys are read at most five times (once on the first branch, then once per child
+ * the depth-first search tries), so a search is bounded by {@code 10 x nodeCount} key reads; with
+ * fresh values it goes straight down, about {@code 4 x levels} reads and no recursion.
  *
- * <p>Stateless and allocation-free (the children's keys are four local longs); any thread may call it.
+ * <p>Stateless and allocation-free (keys are local longs); any thread may call it.
  */
 public final class RingSearch {
 
-    private static final long KEY_LIMIT = (1L << 60) - 1;
-    private static final long NONE = Long.MAX_VALUE;
+    /** Keys are clamped to {@code [0, KEY_LIMIT]}, then shifted left by two for the slot. */
+    static final long KEY_LIMIT = (1L << 60) - 1;
+    /** No child passes. */
+    static final long NONE = Long.MAX_VALUE;
+    /** The slot mask of every child. */
+    static final int ALL_SLOTS = (1 << TreeArrays.ARITY) - 1;
 
     private RingSearch() {
     }
@@ -86,16 +91,11 @@ public final class RingSearch {
         int node = top;
         int skip = excluded;
         while (level[node] != 0) {
-            int base = node * TreeArrays.ARITY;
-            long least = Math.min(
-                    Math.min(key(tree, view, origin, node, children[base], skip, 0, policy),
-                            key(tree, view, origin, node, children[base + 1], skip, 1, policy)),
-                    Math.min(key(tree, view, origin, node, children[base + 2], skip, 2, policy),
-                            key(tree, view, origin, node, children[base + 3], skip, 3, policy)));
+            long least = least(tree, view, origin, node, skip, ALL_SLOTS, policy);
             if (least == NONE) {
                 return node == top ? -1 : depthFirst(tree, view, origin, top, excluded, policy);
             }
-            node = children[base + (int) (least & 3)];
+            node = children[node * TreeArrays.ARITY + (int) (least & 3)];
             skip = -1;
         }
         int found = policy.select(view, node);
@@ -107,66 +107,61 @@ public final class RingSearch {
         if (tree.level()[node] == 0) {
             return policy.select(view, node);
         }
-        int base = node * TreeArrays.ARITY;
-        int[] children = tree.children();
-        long k0 = key(tree, view, origin, node, children[base], excluded, 0, policy);
-        long k1 = key(tree, view, origin, node, children[base + 1], excluded, 1, policy);
-        long k2 = key(tree, view, origin, node, children[base + 2], excluded, 2, policy);
-        long k3 = key(tree, view, origin, node, children[base + 3], excluded, 3, policy);
         // Children in increasing key order: the least remaining key each time (keys are distinct, the
-        // slot being their low bits).
+        // slot being their low bits); keys are read again for each, which only this rare path pays.
+        int slots = ALL_SLOTS;
         for (;;) {
-            long least = Math.min(Math.min(k0, k1), Math.min(k2, k3));
+            long least = least(tree, view, origin, node, excluded, slots, policy);
             if (least == NONE) {
                 return -1;
             }
             int s = (int) (least & 3);
-            int found = depthFirst(tree, view, origin, children[base + s], -1, policy);
+            int found = depthFirst(tree, view, origin, tree.children()[node * TreeArrays.ARITY + s], -1, policy);
             if (found != -1) {
                 return found;
             }
-            k0 = s == 0 ? NONE : k0;
-            k1 = s == 1 ? NONE : k1;
-            k2 = s == 2 ? NONE : k2;
-            k3 = s == 3 ? NONE : k3;
+            slots &= ~(1 << s);
         }
-    }
-
-    private static long key(TreeArrays tree, Indicators view, int origin, int parent, int child, int excluded, int slot,
-                            SearchPolicy policy) {
-        if (child < 0 || child == excluded) {
-            return NONE;
-        }
-        long k;
-        if (policy instanceof ChildKey rows) {
-            // The built-in policies read the child's counters from the parent's row directly.
-            k = rows.childKey(parent, slot, child, origin);
-            if (k < 0) {
-                return NONE;
-            }
-        } else {
-            if (!policy.admits(view, child)) {
-                return NONE;
-            }
-            k = policy.sortKey(view, child, tree.hops(origin, child));
-        }
-        k = Math.max(0, Math.min(KEY_LIMIT, k));
-        return k << 2 | slot;
     }
 
     /**
-     * The filter and the sort key in one call, for policies of this package that read a child's
-     * counters from its parent's row (where they are stored) instead of looking the parent up.
+     * The least {@code key << 2 | slot} over the children of {@code node} in the slot mask, but
+     * {@code excluded}, that the policy admits; {@link #NONE} if none.
+     */
+    private static long least(TreeArrays tree, Indicators view, int origin, int node, int excluded, int slots,
+                              SearchPolicy policy) {
+        if (policy instanceof ChildKey rows) {
+            // The built-in policies read the children's counters from the node's row, in one call.
+            return rows.leastChild(node, excluded, slots, origin);
+        }
+        int[] children = tree.children();
+        int base = node * TreeArrays.ARITY;
+        long least = NONE;
+        for (int s = 0; s < TreeArrays.ARITY; s++) {
+            int child = children[base + s];
+            if ((slots & 1 << s) != 0 && child >= 0 && child != excluded && policy.admits(view, child)) {
+                long k = Math.max(0, Math.min(KEY_LIMIT, policy.sortKey(view, child, tree.hops(origin, child))));
+                least = Math.min(least, k << 2 | s);
+            }
+        }
+        return least;
+    }
+
+    /**
+     * The filter and the sort key of a node's children in one call, for policies of this package
+     * that read a child's counters from its parent's row (where they are stored) instead of looking
+     * each child up, so the search's hottest step is one compiled unit.
      */
     interface ChildKey {
         /**
-         * @param parent the node being searched
-         * @param slot   the child's slot in it
-         * @param child  the child
-         * @param origin the origin cluster, for hops
-         * @return the child's sort key (as {@link SearchPolicy#sortKey}), or {@code -1} when the
-         *         filter rejects it
+         * @param node     an inner node
+         * @param excluded a child to leave out, or -1
+         * @param slots    the slots to consider, a bit mask ({@link #ALL_SLOTS} for all)
+         * @param origin   the origin cluster, for hops
+         * @return the least {@code key << 2 | slot} over the present children in those slots that
+         *         the filter admits, keys as {@link SearchPolicy#sortKey} clamped to
+         *         {@code [0, KEY_LIMIT]}; {@link #NONE} if none
          */
-        long childKey(int parent, int slot, int child, int origin);
+        long leastChild(int node, int excluded, int slots, int origin);
     }
 }

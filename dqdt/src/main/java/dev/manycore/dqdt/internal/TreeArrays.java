@@ -63,14 +63,22 @@ public record TreeArrays(Topology topology, int nodeCount, int levelCount, int[]
     public int hops(int cluster, int node) {
         if (meshBox != null) {
             int origin = cluster * 4;
-            int x = meshBox[origin];
-            int y = meshBox[origin + 2];
-            int b = node * 4;
-            int dx = Math.max(0, Math.max(meshBox[b] - x, x - meshBox[b + 1]));
-            int dy = Math.max(0, Math.max(meshBox[b + 2] - y, y - meshBox[b + 3]));
-            return dx + dy;
+            return boxHops(meshBox, node, meshBox[origin], meshBox[origin + 2]);
         }
         return matrixHops[node * topology.clusterCount() + cluster];
+    }
+
+    /**
+     * @param meshBox the mesh boxes ({@link #meshBox()})
+     * @param node    a node
+     * @param x       a cluster's x
+     * @param y       a cluster's y
+     * @return the Manhattan distance from (x, y) to the node's box, 0 inside it
+     */
+    static int boxHops(int[] meshBox, int node, int x, int y) {
+        int b = node * 4;
+        return Math.max(0, Math.max(meshBox[b] - x, x - meshBox[b + 1]))
+                + Math.max(0, Math.max(meshBox[b + 2] - y, y - meshBox[b + 3]));
     }
 
     /**
