@@ -23,8 +23,11 @@ import java.util.function.Predicate;
  *
  * <pre>
  *   outstanding requests: a ring indexed by correlation id (ids are 1, 2, 3, ...), holding id,
- *   send time and user; the oldest is at the head, so timeouts are found in send order; it starts
- *   at 16 slots and doubles up to 2^16 while the span from the oldest outstanding id grows
+ *   send time and user side by side in one long[] (one cache line per request); the oldest is at
+ *   the head, so timeouts are found in send order; it starts at 16 slots and doubles up to 2^16
+ *   while the span from the oldest outstanding id grows
+ *   users (closed loop): when each may send next, and the earliest of these, so that a cycle in
+ *   which no user is due looks at no user
  * </pre>
  *
  * <p>Confined to its agent's thread; its {@link LoadStats} is read between runs.
@@ -36,16 +39,30 @@ public final class LoadGenerator implements Agent {
     private static final int INITIAL_RING = 16;
     private static final int RECEIVE_BATCH = 64;
 
+    /** Longs per ring slot: id, send time, user. */
+    private static final int STRIDE = 3;
+
     private final AgentContext ctx;
-    private final Builder<?> spec;
+    // the builder's settings, copied so that a cycle reads them from this object's lines
+    private final Address address;
+    private final Name name;
+    private final RequestFactory<?> requests;
+    private final int users;
+    private final long intervalNanos;
+    private final long thinkNanos;
+    private final boolean exponential;
+    private final long timeoutNanos;
+    private final long maxRequests;
+    private final Predicate<Object> isFailure;
     private final LoadStats stats;
     private final SplittableRandom random;
     private final MessageHandler<Object> onReply = this::onReply;
-    private long[] ids = new long[INITIAL_RING];
-    private long[] sendTimes = new long[INITIAL_RING];
-    private int[] userOf = new int[INITIAL_RING];
+    /** Outstanding requests: slot s at {@code STRIDE * s}: id (0 when free), send time, user (-1 in open loop). */
+    private long[] ring = new long[STRIDE * INITIAL_RING];
     private int mask = INITIAL_RING - 1;
     private final long[] userReady;
+    /** The least of {@link #userReady} (closed loop). */
+    private long earliestReady;
     private long nextId = 1;
     private long head = 1;
     private long nextArrival;
@@ -53,12 +70,22 @@ public final class LoadGenerator implements Agent {
 
     private LoadGenerator(AgentContext ctx, Builder<?> spec) {
         this.ctx = ctx;
-        this.spec = spec;
+        this.address = spec.address;
+        this.name = spec.name;
+        this.requests = spec.requests;
+        this.users = spec.users;
+        this.intervalNanos = spec.intervalNanos;
+        this.thinkNanos = spec.thinkNanos;
+        this.exponential = spec.exponential;
+        this.timeoutNanos = spec.timeoutNanos;
+        this.maxRequests = spec.maxRequests;
+        this.isFailure = spec.isFailure;
         this.stats = spec.stats;
         this.random = new SplittableRandom(spec.seed);
         this.userReady = new long[spec.users];
         long start = ctx.now() + spec.startDelay;
         java.util.Arrays.fill(userReady, start);
+        this.earliestReady = spec.users > 0 ? start : Long.MAX_VALUE;
         this.nextArrival = start;
     }
 
@@ -85,7 +112,7 @@ public final class LoadGenerator implements Agent {
         int work = ctx.receive(onReply, RECEIVE_BATCH);
         long now = ctx.now();
         work += expire(now);
-        if (spec.users == 0) {
+        if (users == 0) {
             work += issueOpenLoop();
         } else {
             work += issueClosedLoop();
@@ -99,63 +126,74 @@ public final class LoadGenerator implements Agent {
 
     private int issueOpenLoop() {
         int n = 0;
-        while (nextArrival <= ctx.now() && attempts < spec.maxRequests && n < RECEIVE_BATCH) {
+        while (nextArrival <= ctx.now() && attempts < maxRequests && n < RECEIVE_BATCH) {
             send(-1);
             n++;
-            nextArrival += spec.exponential ? Math.max(1, Math.round(-Math.log(1 - random.nextDouble()) * spec.intervalNanos))
-                    : spec.intervalNanos;
+            nextArrival += exponential ? Math.max(1, Math.round(-Math.log(1 - random.nextDouble()) * intervalNanos))
+                    : intervalNanos;
         }
         return n;
     }
 
     private int issueClosedLoop() {
+        if (earliestReady > ctx.now()) {
+            // no user is due, and none can become due in this loop: only a send advances the clock
+            return 0;
+        }
+        long[] ready = userReady;
         int n = 0;
-        for (int u = 0; u < userReady.length && attempts < spec.maxRequests; u++) {
-            if (userReady[u] <= ctx.now()) {
-                userReady[u] = Long.MAX_VALUE;
+        for (int u = 0; u < ready.length && attempts < maxRequests; u++) {
+            if (ready[u] <= ctx.now()) {
+                ready[u] = Long.MAX_VALUE;
                 if (!send(u)) {
-                    userReady[u] = ctx.now() + think();
+                    ready[u] = ctx.now() + think();
                 }
                 n++;
             }
         }
+        long earliest = Long.MAX_VALUE;
+        for (long r : ready) {
+            earliest = Math.min(earliest, r);
+        }
+        earliestReady = earliest;
         return n;
     }
 
     private long think() {
-        if (!spec.exponential) {
-            return Math.max(1, spec.thinkNanos);
+        if (!exponential) {
+            return Math.max(1, thinkNanos);
         }
-        return Math.max(1, Math.round(-Math.log(1 - random.nextDouble()) * spec.thinkNanos));
+        return Math.max(1, Math.round(-Math.log(1 - random.nextDouble()) * thinkNanos));
     }
 
     /** @return true when the request was accepted */
     private boolean send(int user) {
         long id = nextId;
-        Object request = Objects.requireNonNull(spec.requests.next(id, random), "request factory returned null");
+        Object request = Objects.requireNonNull(requests.next(id, random), "request factory returned null");
         attempts++;
         long sentAt = ctx.now();
         SendStatus status;
         try {
-            status = spec.address != null ? ctx.send(spec.address, request, id) : ctx.send(spec.name, request, id);
+            status = address != null ? ctx.send(address, request, id) : ctx.send(name, request, id);
         } catch (NameNotBoundException e) {
             stats.unboundName++;
             return false;
         }
         switch (status) {
             case DELIVERED -> {
-                if (nextId - head >= ids.length) {
-                    if (ids.length < WINDOW) {
+                if (nextId - head > mask) {
+                    if (mask + 1 < WINDOW) {
                         growRing();
                     } else {
                         giveUp(head);
                         head++;
                     }
                 }
-                int slot = (int) (id & mask);
-                ids[slot] = id;
-                sendTimes[slot] = sentAt;
-                userOf[slot] = user;
+                int r = STRIDE * (int) (id & mask);
+                long[] w = ring;
+                w[r] = id;
+                w[r + 1] = sentAt;
+                w[r + 2] = user;
                 nextId++;
                 stats.issued++;
                 return true;
@@ -167,33 +205,26 @@ public final class LoadGenerator implements Agent {
     }
 
     private void growRing() {
-        int n = ids.length * 2;
-        long[] newIds = new long[n];
-        long[] newTimes = new long[n];
-        int[] newUsers = new int[n];
+        int n = (mask + 1) * 2;
+        long[] grown = new long[STRIDE * n];
         for (long id = head; id < nextId; id++) {
-            int from = (int) (id & mask);
-            int to = (int) (id & (n - 1));
-            newIds[to] = ids[from];
-            newTimes[to] = sendTimes[from];
-            newUsers[to] = userOf[from];
+            System.arraycopy(ring, STRIDE * (int) (id & mask), grown, STRIDE * (int) (id & (n - 1)), STRIDE);
         }
-        ids = newIds;
-        sendTimes = newTimes;
-        userOf = newUsers;
+        ring = grown;
         mask = n - 1;
     }
 
     private void onReply(Envelope<Object> reply) {
         long id = reply.correlationId();
-        int slot = (int) (id & mask);
-        if (id < head || id >= nextId || ids[slot] != id) {
+        int slot = STRIDE * (int) (id & mask);
+        long[] w = ring;
+        if (id < head || id >= nextId || w[slot] != id) {
             stats.lateReplies++;
             return;
         }
-        ids[slot] = 0;
-        stats.recordLatency(ctx.now() - sendTimes[slot]);
-        if (spec.isFailure.test(reply.payload())) {
+        w[slot] = 0;
+        stats.recordLatency(ctx.now() - w[slot + 1]);
+        if (isFailure.test(reply.payload())) {
             stats.failed++;
         } else {
             stats.completed++;
@@ -204,9 +235,9 @@ public final class LoadGenerator implements Agent {
     private int expire(long now) {
         int n = 0;
         while (head < nextId) {
-            int slot = (int) (head & mask);
-            if (ids[slot] == head) {
-                if (sendTimes[slot] + spec.timeoutNanos > now) {
+            int slot = STRIDE * (int) (head & mask);
+            if (ring[slot] == head) {
+                if (ring[slot + 1] + timeoutNanos > now) {
                     break;
                 }
                 giveUp(head);
@@ -218,37 +249,34 @@ public final class LoadGenerator implements Agent {
     }
 
     private void giveUp(long id) {
-        int slot = (int) (id & mask);
-        if (ids[slot] == id) {
-            ids[slot] = 0;
+        int slot = STRIDE * (int) (id & mask);
+        if (ring[slot] == id) {
+            ring[slot] = 0;
             stats.timedOut++;
             release(slot);
         }
     }
 
+    /** @param slot a request's first long in the ring */
     private void release(int slot) {
-        int user = userOf[slot];
+        int user = (int) ring[slot + 2];
         if (user >= 0) {
-            userReady[user] = ctx.now() + think();
+            long ready = ctx.now() + think();
+            userReady[user] = ready;
+            earliestReady = Math.min(earliestReady, ready);
         }
     }
 
     private long nextWake() {
         long wake = Long.MAX_VALUE;
-        if (attempts < spec.maxRequests) {
-            if (spec.users == 0) {
-                wake = nextArrival;
-            } else {
-                for (long r : userReady) {
-                    wake = Math.min(wake, r);
-                }
-            }
+        if (attempts < maxRequests) {
+            wake = users == 0 ? nextArrival : earliestReady;
         }
-        while (head < nextId && ids[(int) (head & mask)] != head) {
+        while (head < nextId && ring[STRIDE * (int) (head & mask)] != head) {
             head++;
         }
         if (head < nextId) {
-            long deadline = sendTimes[(int) (head & mask)] + spec.timeoutNanos;
+            long deadline = ring[STRIDE * (int) (head & mask) + 1] + timeoutNanos;
             wake = Math.min(wake, deadline < 0 ? Long.MAX_VALUE : deadline);
         }
         return wake;
@@ -256,7 +284,7 @@ public final class LoadGenerator implements Agent {
 
     @Override
     public String roleName() {
-        return spec.users == 0 ? "open-loop-generator" : "closed-loop-generator";
+        return users == 0 ? "open-loop-generator" : "closed-loop-generator";
     }
 
     /**

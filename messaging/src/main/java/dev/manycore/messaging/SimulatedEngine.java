@@ -102,7 +102,7 @@ public final class SimulatedEngine implements Engine {
                 : Math.round(2 * costModel.localMemoryNanos());
         double channelFixed = b.channelFixedNanos >= 0 ? b.channelFixedNanos : costModel.messageFixedNanos() / 2;
         this.sim = new Simulation(topology, costModel, b.resolver, new ServiceTimes(defaultService, b.serviceTimes),
-                b.mailboxCapacity, b.channelCapacity, b.checked, b.dutyCycleNanos, b.sendNanos, channelFixed);
+                b.mailboxCapacity, b.channelCapacity, b.checked, b.dutyCycleNanos, b.sendNanos, channelFixed, Envelope::view);
         this.clock = sim::now;
         this.programHandOffNanos = b.programHandOffMillis * 1_000_000;
     }

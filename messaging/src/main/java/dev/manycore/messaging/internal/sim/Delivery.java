@@ -23,7 +23,8 @@ import java.util.Objects;
  *   send / inject   admit (capacity, crash, partition) -&gt; MessageTable slot -&gt; DELIVER event at arrival
  *   deliver         the slot joins the receiver's mailbox queue; the receiver is scheduled
  *   receive         the slot is freed, the service time added to the receiver's clock, the hand-over
- *                   folded into the trace hash, the handler called with an Envelope
+ *                   folded into the trace hash, the handler called with the receiver's envelope view
+ *                   (one per simulation, over its {@link HandOver}: a hand-over allocates nothing)
  * </pre>
  *
  * <p>A send at agent time {@code s} arrives at {@code s + latency(hops, bytes) + link delay}, never
@@ -233,6 +234,8 @@ final class Delivery {
 
     /** Hands up to {@code limit} queued messages of agent {@code a} to {@code handler}, in its cycle. */
     int receive(SimAgentContext a, MessageHandler<Object> handler, int limit) {
+        HandOver current = sim.handOver;
+        Envelope<Object> view = sim.view;
         int n = 0;
         while (n < limit && a.queueSize > 0) {
             int m = a.dequeue(messages);
@@ -258,7 +261,8 @@ final class Delivery {
             ledger.received++;
             ledger.handOver(a.local, sender, a.index, a.lastClassCode(), correlation);
             n++;
-            handler.onMessage(Envelope.of(sender, a.address, correlation, payload, sendTime, hops));
+            current.set(sender, a.address, correlation, payload, sendTime, hops);
+            handler.onMessage(view);
         }
         return n;
     }

@@ -244,12 +244,20 @@ final class EventWheel {
         }
     }
 
-    /** An event before the one taken last would land in a slot of the far end of the window: refuse it. */
+    /**
+     * An event before the one taken last would land in a slot of the far end of the window: refuse
+     * it. The message is built elsewhere, so that this check stays small enough to be inlined on
+     * every scheduling path.
+     */
     private void requireNotPast(long time) {
         if (time < base) {
-            throw new IllegalStateException("event at " + time + " ns scheduled after the event of " + base
-                    + " ns was taken: the simulation never schedules into its past");
+            throw pastEvent(time);
         }
+    }
+
+    private IllegalStateException pastEvent(long time) {
+        return new IllegalStateException("event at " + time + " ns scheduled after the event of " + base
+                + " ns was taken: the simulation never schedules into its past");
     }
 
     private long farTime() {

@@ -2,6 +2,7 @@ package dev.manycore.messaging.internal.sim;
 
 import dev.manycore.messaging.Address;
 import dev.manycore.messaging.AgentFactory;
+import dev.manycore.messaging.Envelope;
 import dev.manycore.messaging.Fault;
 import dev.manycore.messaging.NameCache;
 import dev.manycore.messaging.NameResolver;
@@ -17,6 +18,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The discrete-event core of the simulated engine (ARCHITECTURE.md, "Simulated: one host thread, an
@@ -72,6 +74,10 @@ public final class Simulation {
     final Ledger ledger;
     final AgentScheduler scheduler;
     final Delivery delivery;
+    /** The message being handed over, which {@link #view} reads. */
+    final HandOver handOver = new HandOver();
+    /** The envelope that every handler gets, a view over {@link #handOver}. */
+    final Envelope<Object> view;
     private final FaultScript script;
     private final int mailboxCapacity;
     private final boolean[] coreCrashed;
@@ -101,15 +107,17 @@ public final class Simulation {
      * @param dutyCycleNanos    the cost of one call of doWork, 1 or more
      * @param sendNanos         the sender's core time per accepted send, 0 or more
      * @param channelFixedNanos the fixed latency of a channel message (a mailbox message pays the cost model's fixed cost)
+     * @param views             makes the envelope view over a hand-over (the factory is the messaging package's)
      */
     public Simulation(Topology topology, CostModel costModel, NameResolver resolver, ServiceTimes serviceTimes,
                       int mailboxCapacity, int channelCapacity, boolean checked, long dutyCycleNanos, long sendNanos,
-                      double channelFixedNanos) {
+                      double channelFixedNanos, Function<HandOver, Envelope<Object>> views) {
         this.topology = topology;
         this.costModel = costModel;
         this.resolver = resolver;
         this.serviceTimes = serviceTimes;
         this.mailboxCapacity = mailboxCapacity;
+        this.view = views.apply(handOver);
         this.ledger = new Ledger(topology.clusterCount());
         this.scheduler = new AgentScheduler(this, topology.coreCount(), checked, dutyCycleNanos);
         this.delivery = new Delivery(this, channelCapacity, checked, sendNanos, channelFixedNanos);

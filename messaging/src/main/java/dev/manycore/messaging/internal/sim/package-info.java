@@ -15,9 +15,11 @@
  *       and enter the wheel in (time, sequence) order as time reaches them. A delivery's message
  *       lives in the simulation's message table, two arrays with a free list (payload, sender and
  *       channel side by side in one, correlation, send time and receiver/origin in the other: 36
- *       bytes a slot plus the payload object, two cache lines read per hand-over). An
- *       {@link dev.manycore.messaging.Envelope} is made only when the message is handed to its
- *       receiver. A mailbox queue is a list linked through the table (a delivered message's receiver
+ *       bytes a slot plus the payload object, two cache lines read per hand-over). A hand-over
+ *       allocates nothing: the handler gets the simulation's one
+ *       {@link dev.manycore.messaging.Envelope} view, over its
+ *       {@link dev.manycore.messaging.internal.sim.HandOver} (set per message; {@code detach()}
+ *       copies, as for a threaded view). A mailbox queue is a list linked through the table (a delivered message's receiver
  *       half holds the next one), so a delivery touches no array of the receiver's own.</li>
  *   <li>Agent runs: at most one per agent; a re-armed timer moves the agent's node instead of
  *       leaving a dead event behind. The run being processed is taken out of the wheel; when its
