@@ -3,6 +3,7 @@ package dev.manycore.messaging;
 import dev.manycore.messaging.internal.Channel;
 import dev.manycore.messaging.internal.ChannelOpening;
 import dev.manycore.messaging.internal.MpscEnvelopeRing;
+import dev.manycore.messaging.internal.SlotConsumer;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -42,9 +43,7 @@ public final class Endpoint {
     private final MpscEnvelopeRing ring;
     private final Envelope<Object> view;
     private final Map<Address, SendRight<?>> outbound = new HashMap<>();
-    private Channel[] inbound = new Channel[4];
-    @SuppressWarnings("unchecked")
-    private Envelope<Object>[] inboundViews = new Envelope[4];
+    private Inbound[] inbound = new Inbound[4];
     private int inboundCount;
 
     private Endpoint(Mailbox<Object> mailbox) {
@@ -196,7 +195,7 @@ public final class Endpoint {
         int n = 0;
         try {
             for (int i = inboundCount - 1; i >= 0 && n < limit; i--) {
-                n += drainChannel(inbound[i], inboundViews[i], handler, limit - n);
+                n += drainChannel(inbound[i], handler, limit - n);
             }
             while (n < limit) {
                 int slot = ring.peekSlot();
@@ -204,11 +203,10 @@ public final class Endpoint {
                     break;
                 }
                 if (inboundCount > 0) {
-                    int earlier = inboundFrom(ring.tagAt(slot));
-                    if (earlier >= 0) {
-                        Channel channel = inbound[earlier];
-                        n += drainChannel(channel, inboundViews[earlier], handler, limit - n);
-                        if (!channel.isFinished() && n >= limit) {
+                    Inbound earlier = inboundFrom(ring.tagAt(slot));
+                    if (earlier != null) {
+                        n += drainChannel(earlier, handler, limit - n);
+                        if (!earlier.channel.isFinished() && n >= limit) {
                             break;
                         }
                     }
@@ -216,8 +214,7 @@ public final class Endpoint {
                 if (ring.payloadAt(slot) instanceof ChannelOpening opening) {
                     ring.consume(slot);
                     // everything this sender put in the mailbox before the switch is delivered: its channel is next
-                    Envelope<Object> channelView = addInbound(opening.channel());
-                    n += drainChannel(opening.channel(), channelView, handler, limit - n);
+                    n += drainChannel(addInbound(opening.channel()), handler, limit - n);
                     continue;
                 }
                 n++;
@@ -245,7 +242,7 @@ public final class Endpoint {
             return true;
         }
         for (int i = 0; i < inboundCount; i++) {
-            if (inbound[i].hasInput()) {
+            if (inbound[i].channel.hasInput()) {
                 return true;
             }
         }
@@ -261,7 +258,7 @@ public final class Endpoint {
     public int discardUndelivered() {
         int n = 0;
         for (int i = 0; i < inboundCount; i++) {
-            Channel c = inbound[i];
+            Channel c = inbound[i].channel;
             for (Object p = c.take(); p != null; p = c.take()) {
                 if (p != Channel.CLOSE) {
                     n++;
@@ -284,58 +281,66 @@ public final class Endpoint {
         return n;
     }
 
-    private int drainChannel(Channel channel, Envelope<Object> channelView, MessageHandler<Object> handler, int limit) {
-        int n = 0;
-        while (n < limit) {
-            int slot = channel.peekSlot();
-            if (slot < 0) {
-                break;
-            }
-            if (channel.payloadAt(slot) == Channel.CLOSE) {
-                channel.consume(slot);
-                removeInbound(channel);
-                break;
-            }
-            n++;
-            channelView.at(slot);
-            try {
-                handler.onMessage(channelView);
-            } finally {
-                channel.consume(slot);
+    private int drainChannel(Inbound in, MessageHandler<Object> handler, int limit) {
+        MessageHandler<Object> outer = in.handler;
+        in.handler = handler;
+        try {
+            return in.channel.drain(in, limit);
+        } finally {
+            in.handler = outer;
+            if (in.channel.isFinished()) {
+                removeInbound(in);
             }
         }
-        return n;
     }
 
-    private int inboundFrom(Object senderTag) {
+    private Inbound inboundFrom(Object senderTag) {
         for (int i = 0; i < inboundCount; i++) {
-            if (inbound[i].sender() == senderTag) {
-                return i;
+            if (inbound[i].channel.sender() == senderTag) {
+                return inbound[i];
             }
         }
-        return -1;
+        return null;
     }
 
-    private Envelope<Object> addInbound(Channel channel) {
+    private Inbound addInbound(Channel channel) {
         if (inboundCount == inbound.length) {
             inbound = Arrays.copyOf(inbound, inboundCount * 2);
-            inboundViews = Arrays.copyOf(inboundViews, inboundCount * 2);
         }
-        Envelope<Object> channelView = Envelope.view(channel, mailbox.address());
-        inbound[inboundCount] = channel;
-        inboundViews[inboundCount++] = channelView;
-        return channelView;
+        Inbound in = new Inbound(channel, Envelope.view(channel, mailbox.address()));
+        inbound[inboundCount++] = in;
+        return in;
     }
 
-    private void removeInbound(Channel channel) {
+    private void removeInbound(Inbound in) {
         for (int i = 0; i < inboundCount; i++) {
-            if (inbound[i] == channel) {
+            if (inbound[i] == in) {
                 inbound[i] = inbound[--inboundCount];
-                inboundViews[i] = inboundViews[inboundCount];
                 inbound[inboundCount] = null;
-                inboundViews[inboundCount] = null;
                 return;
             }
+        }
+    }
+
+    /**
+     * A channel this endpoint reads, with the view its messages are handed over in: the channel's
+     * drain calls {@link #onSlot} for each published slot, during one {@link #receive} call's
+     * handler.
+     */
+    private static final class Inbound implements SlotConsumer {
+        final Channel channel;
+        final Envelope<Object> view;
+        MessageHandler<Object> handler;
+
+        Inbound(Channel channel, Envelope<Object> view) {
+            this.channel = channel;
+            this.view = view;
+        }
+
+        @Override
+        public void onSlot(int slot) {
+            view.at(slot);
+            handler.onMessage(view);
         }
     }
 

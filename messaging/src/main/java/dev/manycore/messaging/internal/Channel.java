@@ -174,6 +174,52 @@ public final class Channel extends ChannelConsumerFields {
         consumerIndex++;
     }
 
+    /**
+     * Consumer only: hands up to {@code limit} published elements, in order, to {@code consumer},
+     * each while its slot is still published, and frees each slot when the call returns (also when
+     * it throws). Meeting {@link #CLOSE} takes it and {@link #isFinished() finishes} the channel.
+     * The loop keeps the ring's array, mask and index in locals and writes the index back once, at
+     * the end: between the acquire loads and release stores of the slots, nothing else is re-read.
+     *
+     * @param consumer reads each element in place
+     * @param limit    the most elements to hand over
+     * @return the number handed over ({@link #CLOSE} not counted)
+     */
+    public int drain(SlotConsumer consumer, int limit) {
+        if (finished) {
+            return 0;
+        }
+        final Object[] buffer = payloads;
+        final int m = mask;
+        long c = consumerIndex;
+        int n = 0;
+        try {
+            while (n < limit) {
+                int slot = (int) c & m;
+                Object payload = PAYLOADS.getAcquire(buffer, slot);
+                if (payload == null) {
+                    break;
+                }
+                if (payload == CLOSE) {
+                    finished = true;
+                    PAYLOADS.setRelease(buffer, slot, null);
+                    c++;
+                    break;
+                }
+                n++;
+                try {
+                    consumer.onSlot(slot);
+                } finally {
+                    PAYLOADS.setRelease(buffer, slot, null);
+                    c++;
+                }
+            }
+        } finally {
+            consumerIndex = c;
+        }
+        return n;
+    }
+
     /** @return consumer only: true once the close marker was taken */
     public boolean isFinished() {
         return finished;
