@@ -1,12 +1,9 @@
 package dev.manycore.benchmarks.messaging;
 
-import dev.manycore.messaging.Address;
 import dev.manycore.messaging.Endpoint;
-import dev.manycore.messaging.Mailbox;
 import dev.manycore.messaging.MessageHandler;
 import dev.manycore.messaging.SendRight;
 import dev.manycore.messaging.SendStatus;
-import dev.manycore.numa.CoreId;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.varhandle.SpscVarHandleArrayQueue;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,15 +53,13 @@ public class ChannelBenchmark {
 
     @Setup(Level.Iteration)
     public void setUp() {
-        receiverWithChannel = Endpoint.of(Mailbox.builder(new Address(new CoreId(0), 0)).capacity(CAPACITY).build());
-        senderWithChannel = Endpoint.of(Mailbox.builder(new Address(new CoreId(1), 1)).capacity(2).build());
-        channelRight = receiverWithChannel.mailbox().grant(senderWithChannel.address());
-        if (senderWithChannel.openChannel(channelRight, CAPACITY, 0L) != SendStatus.DELIVERED) {
-            throw new IllegalStateException("channel did not open");
-        }
-        receiverWithMailbox = Endpoint.of(Mailbox.builder(new Address(new CoreId(0), 2)).capacity(CAPACITY).build());
-        senderWithMailbox = Endpoint.of(Mailbox.builder(new Address(new CoreId(1), 3)).capacity(2).build());
-        mailboxRight = receiverWithMailbox.mailbox().grant(senderWithMailbox.address());
+        EndpointPairs pairs = EndpointPairs.open(CAPACITY);
+        receiverWithChannel = pairs.receiverWithChannel();
+        senderWithChannel = pairs.senderWithChannel();
+        channelRight = pairs.channelRight();
+        receiverWithMailbox = pairs.receiverWithMailbox();
+        senderWithMailbox = pairs.senderWithMailbox();
+        mailboxRight = pairs.mailboxRight();
         queue = new SpscVarHandleArrayQueue<>(CAPACITY);
     }
 

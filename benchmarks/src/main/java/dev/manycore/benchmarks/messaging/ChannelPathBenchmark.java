@@ -1,12 +1,8 @@
 package dev.manycore.benchmarks.messaging;
 
-import dev.manycore.messaging.Address;
 import dev.manycore.messaging.Endpoint;
-import dev.manycore.messaging.Mailbox;
 import dev.manycore.messaging.MessageHandler;
 import dev.manycore.messaging.SendRight;
-import dev.manycore.messaging.SendStatus;
-import dev.manycore.numa.CoreId;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.varhandle.SpscVarHandleArrayQueue;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,27 +39,14 @@ public class ChannelPathBenchmark {
     static final int BATCH = 128;
     static final int CAPACITY = 256;
 
-    Endpoint receiverWithChannel;
-    Endpoint senderWithChannel;
-    SendRight<Object> channelRight;
-    Endpoint receiverWithMailbox;
-    Endpoint senderWithMailbox;
-    SendRight<Object> mailboxRight;
+    EndpointPairs pairs;
     SpscVarHandleArrayQueue<Object> queue;
     MessageHandler<Object> handler;
     MessagePassingQueue.Consumer<Object> consumer;
 
     @Setup
     public void setUp(Blackhole bh) {
-        receiverWithChannel = Endpoint.of(Mailbox.builder(new Address(new CoreId(0), 0)).capacity(CAPACITY).build());
-        senderWithChannel = Endpoint.of(Mailbox.builder(new Address(new CoreId(1), 1)).capacity(2).build());
-        channelRight = receiverWithChannel.mailbox().grant(senderWithChannel.address());
-        if (senderWithChannel.openChannel(channelRight, CAPACITY, 0L) != SendStatus.DELIVERED) {
-            throw new IllegalStateException("channel did not open");
-        }
-        receiverWithMailbox = Endpoint.of(Mailbox.builder(new Address(new CoreId(0), 2)).capacity(CAPACITY).build());
-        senderWithMailbox = Endpoint.of(Mailbox.builder(new Address(new CoreId(1), 3)).capacity(2).build());
-        mailboxRight = receiverWithMailbox.mailbox().grant(senderWithMailbox.address());
+        pairs = EndpointPairs.open(CAPACITY);
         queue = new SpscVarHandleArrayQueue<>(CAPACITY);
         handler = e -> bh.consume(e.payload());
         consumer = bh::consume;
@@ -72,19 +55,20 @@ public class ChannelPathBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public int channel() {
-        for (int i = 0; i < BATCH; i++) {
-            senderWithChannel.send(channelRight, ChannelBenchmark.PAYLOAD, i, 0L);
-        }
-        return receiverWithChannel.receive(handler, BATCH);
+        return sendAndReceive(pairs.senderWithChannel(), pairs.channelRight(), pairs.receiverWithChannel());
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public int mailbox() {
+        return sendAndReceive(pairs.senderWithMailbox(), pairs.mailboxRight(), pairs.receiverWithMailbox());
+    }
+
+    private int sendAndReceive(Endpoint sender, SendRight<Object> right, Endpoint receiver) {
         for (int i = 0; i < BATCH; i++) {
-            senderWithMailbox.send(mailboxRight, ChannelBenchmark.PAYLOAD, i, 0L);
+            sender.send(right, ChannelBenchmark.PAYLOAD, i, 0L);
         }
-        return receiverWithMailbox.receive(handler, BATCH);
+        return receiver.receive(handler, BATCH);
     }
 
     @Benchmark
