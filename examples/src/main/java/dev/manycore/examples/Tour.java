@@ -44,6 +44,8 @@ public final class Tour {
     static final int SLICE = 20_000;
     /** Pages each worker thread takes. */
     static final int PAGES_PER_WORKER = 8;
+    /** The seed of the tour's simulated runs. */
+    static final long TOUR_SEED = 7;
 
     /** What a worker thread sends its process's main thread: where it ran and what it computed. */
     public record Partial(int worker, CoreId core, ClusterId pagesIn, long primes) {
@@ -173,9 +175,6 @@ public final class Tour {
             }
         }
     }
-
-    /** The seed of the tour's simulated runs. */
-    static final long TOUR_SEED = 7;
 
     /**
      * The program: the main thread starts worker threads (the DQDT places each near its parent), each

@@ -32,7 +32,7 @@ package dev.manycore.messaging.internal;
  * only shared lines are the payload slots themselves.
  *
  * <p>Thread-safety: {@link #offer}, {@link #closeForSending()} from the producer thread only;
- * {@link #take()}, {@link #hasInput()} and the slot methods from the consumer thread only.
+ * {@link #drain}, {@link #take()} and {@link #hasInput()} from the consumer thread only.
  */
 public final class Channel extends ChannelConsumerFields {
 
@@ -136,42 +136,20 @@ public final class Channel extends ChannelConsumerFields {
      * @return the payload, {@link #CLOSE} once, or null when empty
      */
     public Object take() {
-        int slot = peekSlot();
-        if (slot < 0) {
+        if (finished) {
             return null;
         }
-        Object payload = payloads[slot];
-        consume(slot);
-        return payload;
-    }
-
-    /**
-     * Consumer only: locates the next published element without taking it, to be read in place
-     * ({@link #payloadAt}, {@link #correlationAt}, {@link #sendTimeAt}) and then taken with
-     * {@link #consume(int)}.
-     *
-     * @return the slot, or -1 when empty or finished
-     */
-    public int peekSlot() {
-        if (finished) {
-            return -1;
-        }
         int slot = (int) consumerIndex & mask;
-        return PAYLOADS.getAcquire(payloads, slot) == null ? -1 : slot;
-    }
-
-    /**
-     * Consumer only: takes the element found by {@link #peekSlot()} and frees its slot for the
-     * producer (release store of null). Taking {@link #CLOSE} finishes the channel.
-     *
-     * @param slot from {@link #peekSlot()}
-     */
-    public void consume(int slot) {
-        if (payloads[slot] == CLOSE) {
+        Object payload = PAYLOADS.getAcquire(payloads, slot);
+        if (payload == null) {
+            return null;
+        }
+        if (payload == CLOSE) {
             finished = true;
         }
         PAYLOADS.setRelease(payloads, slot, null);
         consumerIndex++;
+        return payload;
     }
 
     /**
