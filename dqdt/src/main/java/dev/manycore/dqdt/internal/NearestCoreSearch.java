@@ -1,0 +1,199 @@
+package dev.manycore.dqdt.internal;
+
+import dev.manycore.dqdt.Indicators;
+
+/**
+ * The expanding-ring search of {@link RingSearch} (ALMOS {@code dqdt.c}; "Decisions: expanding-ring
+ * search" in {@code reference/almos-dqdt-notes.md}) specialised to the thread-placement passes of
+ * {@link Placement}: the nearest-first {@link LoadPolicy} with a saturation filter ("a core below
+ * {@code limit} threads", {@code 1 <= limit <=} {@value Indicators#SATURATION_LEVELS}). Same rings,
+ * same keys, same order of children, same leaf select as {@code RingSearch.search} with that
+ * policy; two steps are cheaper.
+ *
+ * <p><b>No filter on the ancestors.</b> The generic search asks the filter about each ancestor on
+ * the way up (its cell in the grandparent's row) before it sorts the ancestor's other children.
+ * This filter reads a saturation count, which at quiescence is never above the exact count
+ * (rounded down, see {@link IndicatorCells}): when it refuses a subtree, every core there truly
+ * holds {@code limit} threads or more, so the exact select refuses every leaf and the depth-first
+ * search inside finds nothing. Going straight to the ancestor's own row, where each other child is
+ * filtered on its own cell, therefore returns what the generic search returns at quiescence
+ * ({@code NearestCoreSearchProperties} checks it against the generic path). While updates run,
+ * both read stale counts within the same documented bounds. The origin's own leaf is still
+ * filtered first, on its cell in the parent's row, before its cores are read.
+ *
+ * <p><b>Filter first, keys only when there is a choice.</b> A node's four child cells are read
+ * first; the filter of the four slots becomes a bit mask without a branch per slot; a node with no
+ * passing child is left at once, one with a single passing child goes to it without computing any
+ * key (it is the least whatever its key); only two or more compute threads per core and hops. On
+ * the way up most ancestors have no candidate, or one, besides the excluded child.
+ *
+ * <p>The first branch (least key at each level) is walked as a loop; at a dead end (stale counters)
+ * the generic depth-first search runs from the same node with the same policy, so the answer is
+ * always the depth-first search's. Counters are read opaque, as everywhere in {@link
+ * IndicatorCells}. Immutable after construction (tables derived from the tree); allocation-free;
+ * any thread may call it.
+ */
+final class NearestCoreSearch {
+
+    private final TreeArrays tree;
+    private final IndicatorCells cells;
+    private final long[] rows;
+    private final int[] level;
+    private final int[] parent;
+    private final int[] children;
+    private final int[] cores;
+    /**
+     * {@code log2(cores)} of each subtree when a power of two (every subtree of a full mesh), else
+     * -1: the per-core load is then a shift, exactly as {@code LoadPolicy.perCore} computes it.
+     */
+    private final int[] coreShift;
+    /** Mesh boxes, or null on a matrix topology (hops then come from {@link TreeArrays#hops}). */
+    private final int[] box;
+    /** Slot of each node under its parent. */
+    private final int[] slotOf;
+    /** Bit {@code s} set when slot {@code s} of the node holds a child. */
+    private final int[] presentMask;
+    /** Cores of each child, four slots per node as in {@link TreeArrays#children}, 0 where absent. */
+    private final int[] childCores;
+
+    NearestCoreSearch(TreeArrays tree, IndicatorCells cells) {
+        this.tree = tree;
+        this.cells = cells;
+        this.rows = cells.rowCells();
+        this.level = tree.level();
+        this.parent = tree.parent();
+        this.children = tree.children();
+        this.cores = tree.cores();
+        this.box = tree.meshBox();
+        this.slotOf = tree.slot();
+        this.presentMask = new int[tree.nodeCount()];
+        this.childCores = new int[tree.nodeCount() * TreeArrays.ARITY];
+        for (int node = 0; node < presentMask.length; node++) {
+            for (int s = 0; s < TreeArrays.ARITY; s++) {
+                int child = children[node * TreeArrays.ARITY + s];
+                if (child >= 0) {
+                    presentMask[node] |= 1 << s;
+                    childCores[node * TreeArrays.ARITY + s] = cores[child];
+                }
+            }
+        }
+        this.coreShift = new int[tree.nodeCount()];
+        for (int node = 0; node < coreShift.length; node++) {
+            int c = cores[node];
+            coreShift[node] = (c & (c - 1)) == 0 ? Integer.numberOfTrailingZeros(c) : -1;
+        }
+    }
+
+    /**
+     * {@code RingSearch.search(tree, cells, origin, radius, policy)} for a nearest-first policy
+     * whose limit is between 1 and {@value Indicators#SATURATION_LEVELS}.
+     *
+     * @param origin the origin cluster
+     * @param radius the highest level searched
+     * @param policy the pass's policy ({@link LoadPolicy#limit()} in range, not random): its filter
+     *               decides at the origin's leaf, and the depth-first fallback runs with it
+     * @return the chosen core, or -1 when no core within the radius is below the limit
+     */
+    int search(int origin, int radius, LoadPolicy policy) {
+        int limit = (int) policy.limit();
+        if (policy.admits(cells, origin)) {
+            int found = cells.leastLoadedCore(origin, limit);
+            if (found >= 0) {
+                return found;
+            }
+        }
+        int ox = box == null ? 0 : box[origin * 4];
+        int oy = box == null ? 0 : box[origin * 4 + 2];
+        int node = origin;
+        for (int l = 1; l <= radius; l++) {
+            int excluded = node;
+            node = parent[node];
+            int found = descend(node, excluded, origin, ox, oy, limit, policy);
+            if (found >= 0) {
+                return found;
+            }
+        }
+        return -1;
+    }
+
+    /** The first branch from {@code top}, as {@code RingSearch.descend}; the depth-first search at a dead end. */
+    private int descend(int top, int excluded, int origin, int ox, int oy, int limit, LoadPolicy policy) {
+        int node = top;
+        int skip = excluded;
+        while (level[node] != 0) {
+            long least = leastChild(node, skip, origin, ox, oy, limit);
+            if (least == RingSearch.NONE) {
+                return node == top ? -1 : RingSearch.depthFirst(tree, cells, origin, top, excluded, policy);
+            }
+            node = children[node * TreeArrays.ARITY + (int) (least & 3)];
+            skip = -1;
+        }
+        int found = cells.leastLoadedCore(node, limit);
+        return found != -1 || node == top ? found : RingSearch.depthFirst(tree, cells, origin, top, excluded, policy);
+    }
+
+    /**
+     * {@link LoadPolicy#leastChild} for this filter over all slots: the least {@code key << 2 | slot}
+     * over the present children but {@code excluded} that have a core below the limit, {@link
+     * RingSearch#NONE} if none. When only one child passes, its key is not computed (it is the
+     * least whatever its key) and the result is its slot alone: callers use the slot and the
+     * comparison with {@code NONE}, never the key.
+     */
+    private long leastChild(int node, int excluded, int origin, int ox, int oy, int limit) {
+        int threadsCell = cells.rowCell(node, IndicatorCells.THREADS);
+        // Every opaque read first (a slot without a child has a cell too, left at 0).
+        long p0 = IndicatorCells.readCell(rows, threadsCell);
+        long p1 = IndicatorCells.readCell(rows, threadsCell + 1);
+        long p2 = IndicatorCells.readCell(rows, threadsCell + 2);
+        long p3 = IndicatorCells.readCell(rows, threadsCell + 3);
+        long f0;
+        long f1;
+        long f2;
+        long f3;
+        if (limit == 1) {
+            f0 = IndicatorCells.packedBusy(p0);
+            f1 = IndicatorCells.packedBusy(p1);
+            f2 = IndicatorCells.packedBusy(p2);
+            f3 = IndicatorCells.packedBusy(p3);
+        } else {
+            int saturatedCell = cells.rowCell(node, IndicatorCells.SAT_FIRST + limit - 1);
+            f0 = IndicatorCells.readCell(rows, saturatedCell);
+            f1 = IndicatorCells.readCell(rows, saturatedCell + 1);
+            f2 = IndicatorCells.readCell(rows, saturatedCell + 2);
+            f3 = IndicatorCells.readCell(rows, saturatedCell + 3);
+        }
+        // Which slots pass, without a branch: bit s is the sign bit of (full cores - cores) of child s.
+        int base = node * TreeArrays.ARITY;
+        int mask = (int) ((f0 - childCores[base]) >>> 63) | (int) ((f1 - childCores[base + 1]) >>> 63) << 1
+                | (int) ((f2 - childCores[base + 2]) >>> 63) << 2 | (int) ((f3 - childCores[base + 3]) >>> 63) << 3;
+        mask &= presentMask[node];
+        if (excluded >= 0) {
+            mask &= ~(1 << slotOf[excluded]);
+        }
+        if (mask == 0) {
+            return RingSearch.NONE;
+        }
+        if ((mask & (mask - 1)) == 0) {
+            return Integer.numberOfTrailingZeros(mask);
+        }
+        long k0 = (mask & 1) != 0 ? slotKey(children[base], 0, p0, origin, ox, oy) : RingSearch.NONE;
+        long k1 = (mask & 2) != 0 ? slotKey(children[base + 1], 1, p1, origin, ox, oy) : RingSearch.NONE;
+        long k2 = (mask & 4) != 0 ? slotKey(children[base + 2], 2, p2, origin, ox, oy) : RingSearch.NONE;
+        long k3 = (mask & 8) != 0 ? slotKey(children[base + 3], 3, p3, origin, ox, oy) : RingSearch.NONE;
+        return Math.min(Math.min(k0, k1), Math.min(k2, k3));
+    }
+
+    /**
+     * {@code key << 2 | slot} of a child that passes the filter, the key as {@link
+     * LoadPolicy#leastChild} computes it (threads per core, then hops; clamped to {@link
+     * RingSearch#KEY_LIMIT}); the slot in the low bits keeps equal keys in slot order.
+     */
+    private long slotKey(int child, int slot, long packed, int origin, int ox, int oy) {
+        int c = cores[child];
+        long scaled = Math.min(Math.max(0, IndicatorCells.packedThreads(packed)), 1L << 30) * 1024;
+        int shift = coreShift[child];
+        long perCore = shift >= 0 ? scaled >> shift : scaled / c;
+        int hops = box != null ? TreeArrays.boxHops(box, child, ox, oy) : tree.hops(origin, child);
+        return Math.min(RingSearch.KEY_LIMIT, perCore << 16 | Math.min(hops, 0xFFFF)) << 2 | slot;
+    }
+}
