@@ -470,15 +470,34 @@ public final class IndicatorCells implements Indicators {
      */
     int leastLoadedCore(int leaf, long limit) {
         int first = firstCore[leaf];
-        int count = firstCore[leaf + 1] - first;
-        // coreCell(first) without its clusterOfCore lookup (a dependent load, often a cache miss).
-        int cell = PAD + first + leaf * CLUSTER_GAP;
+        int k = leastLoadedAt(firstCoreCell(leaf), firstCore[leaf + 1] - first, limit);
+        return k < 0 ? -1 : first + k;
+    }
+
+    /**
+     * {@link #leastLoadedCore} from a cluster's first core cell and core count, for a caller that
+     * keeps them at hand.
+     *
+     * @return the position of the core among the cluster's cores, or -1
+     */
+    int leastLoadedAt(int firstCell, int count, long limit) {
         long best = Long.MAX_VALUE;
         for (int k = 0; k < count; k++) {
-            long threads = Math.max(0, read(cores, cell + k));
+            long threads = Math.max(0, read(cores, firstCell + k));
             best = threads < limit ? Math.min(best, threads << 20 | k) : best;
         }
-        return best == Long.MAX_VALUE ? -1 : first + (int) (best & 0xFFFFF);
+        return best == Long.MAX_VALUE ? -1 : (int) (best & 0xFFFFF);
+    }
+
+    /** @return the index of a cluster's first core cell; its other cores follow */
+    int firstCoreCell(int leaf) {
+        // coreCell(first) without its clusterOfCore lookup (a dependent load, often a cache miss).
+        return PAD + firstCore[leaf] + leaf * CLUSTER_GAP;
+    }
+
+    /** @return the index in {@link #rowCells} of a node's packed THREADS+BUSY cell in its parent's row, -1 for the root */
+    int packedCellInParent(int node) {
+        return packedCellInParent[node];
     }
 
     long threadsOf(int node) {
