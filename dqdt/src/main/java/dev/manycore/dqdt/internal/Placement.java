@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * pass raises {@code L} by one, up to {@value #MAX_PASSES} passes, then a last pass has no filter.
  * Pass 1 is ALMOS's first pass ("a core with no thread"); the later ones are its second pass with
  * a usage threshold, the threshold being threads per core.
+ * Passes with a limit up to {@value Indicators#SATURATION_LEVELS} run {@link NearestCoreSearch},
+ * which answers as {@link RingSearch} does at quiescence with fewer memory accesses.
  *
  * <h2>Reservation</h2>
  * The chosen core is charged at once (the caller's thread is counted there); the getAndAdd returns

@@ -107,7 +107,7 @@ public final class RingSearch {
      * left out; also the dead-end fallback of {@link NearestCoreSearch}.
      */
     static int depthFirst(TreeArrays tree, Indicators view, int origin, int node, int excluded,
-                                  SearchPolicy policy) {
+                          SearchPolicy policy) {
         if (tree.level()[node] == 0) {
             return policy.select(view, node);
         }
