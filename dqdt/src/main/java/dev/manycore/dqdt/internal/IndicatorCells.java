@@ -81,6 +81,8 @@ public final class IndicatorCells implements Indicators {
     private final int[] level;
     private final int[] firstCore;
     private final int[] clusterOfCore;
+    /** Index in {@code rows} of each node's packed THREADS+BUSY cell in its parent's row (-1 for the root). */
+    private final int[] packedCellInParent;
 
     private final long[] rows;
     private final long[] cores;
@@ -123,6 +125,10 @@ public final class IndicatorCells implements Indicators {
         }
         int n = tree.nodeCount();
         this.rows = new long[PAD + Math.max(0, n - leafCount) * ROW_STRIDE + PAD];
+        this.packedCellInParent = new int[n];
+        for (int node = 0; node < n; node++) {
+            packedCellInParent[node] = node == root ? -1 : cell(parent[node], THREADS, slot[node]);
+        }
         this.cores = new long[PAD + topology.coreCount() + leafCount * CLUSTER_GAP + PAD];
         this.banks = new long[PAD + leafCount * BANK_STRIDE + PAD];
         this.countShift = new int[n];
@@ -308,16 +314,20 @@ public final class IndicatorCells implements Indicators {
      */
     private void addThreadStreams(int node, int level, long delta) {
         int saturation = SAT_FIRST + level - 1;
+        // A saturation cell sits (level - 1) groups of ARITY after the packed cell of the same slot.
+        int saturationOffset = (level - 1) * TreeArrays.ARITY;
         int x = node;
         long threads = delta;
         long busy = level == 1 ? delta : 0;
         long saturated = level > 1 ? delta : 0;
         while (x != root) {
             int p = parent[x];
-            int s = slot[x];
+            // The cell's index from one table instead of parent, slot and row arithmetic: fewer loads
+            // waiting behind the previous level's getAndAdd.
+            int packedCell = packedCellInParent[x];
             // One or two linearisation points, one per cell, as in addToStream.
-            long old = (threads | busy) != 0 ? add(rows, cell(p, THREADS, s), pack(busy, threads)) : 0;
-            long oldSaturated = saturated != 0 ? add(rows, cell(p, saturation, s), saturated) : 0;
+            long old = (threads | busy) != 0 ? add(rows, packedCell, pack(busy, threads)) : 0;
+            long oldSaturated = saturated != 0 ? add(rows, packedCell + saturationOffset, saturated) : 0;
             if (p == root) {
                 return;
             }
@@ -460,14 +470,34 @@ public final class IndicatorCells implements Indicators {
      */
     int leastLoadedCore(int leaf, long limit) {
         int first = firstCore[leaf];
-        int count = firstCore[leaf + 1] - first;
-        int cell = coreCell(first);
+        int k = leastLoadedAt(firstCoreCell(leaf), firstCore[leaf + 1] - first, limit);
+        return k < 0 ? -1 : first + k;
+    }
+
+    /**
+     * {@link #leastLoadedCore} from a cluster's first core cell and core count, for a caller that
+     * keeps them at hand.
+     *
+     * @return the position of the core among the cluster's cores, or -1
+     */
+    int leastLoadedAt(int firstCell, int count, long limit) {
         long best = Long.MAX_VALUE;
         for (int k = 0; k < count; k++) {
-            long threads = Math.max(0, read(cores, cell + k));
+            long threads = Math.max(0, read(cores, firstCell + k));
             best = threads < limit ? Math.min(best, threads << 20 | k) : best;
         }
-        return best == Long.MAX_VALUE ? -1 : first + (int) (best & 0xFFFFF);
+        return best == Long.MAX_VALUE ? -1 : (int) (best & 0xFFFFF);
+    }
+
+    /** @return the index of a cluster's first core cell; its other cores follow */
+    int firstCoreCell(int leaf) {
+        // coreCell(first) without its clusterOfCore lookup (a dependent load, often a cache miss).
+        return PAD + firstCore[leaf] + leaf * CLUSTER_GAP;
+    }
+
+    /** @return the index in {@link #rowCells} of a node's packed THREADS+BUSY cell in its parent's row, -1 for the root */
+    int packedCellInParent(int node) {
+        return packedCellInParent[node];
     }
 
     long threadsOf(int node) {

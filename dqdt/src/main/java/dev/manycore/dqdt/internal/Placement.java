@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * pass raises {@code L} by one, up to {@value #MAX_PASSES} passes, then a last pass has no filter.
  * Pass 1 is ALMOS's first pass ("a core with no thread"); the later ones are its second pass with
  * a usage threshold, the threshold being threads per core.
+ * Passes with a limit up to {@value Indicators#SATURATION_LEVELS} run {@link NearestCoreSearch},
+ * which answers as {@link RingSearch} does at quiescence with fewer memory accesses.
  *
  * <h2>Reservation</h2>
  * The chosen core is charged at once (the caller's thread is counted there); the getAndAdd returns
@@ -42,6 +44,7 @@ public final class Placement {
     private final IndicatorCells cells;
     private final LoadPolicy[] nearest;
     private final LoadPolicy unlimitedNearest;
+    private final NearestCoreSearch nearestSearch;
     private final AtomicLong salts;
 
     /**
@@ -57,6 +60,7 @@ public final class Placement {
             nearest[limit] = new LoadPolicy(tree, cells, limit, 0, false);
         }
         this.unlimitedNearest = new LoadPolicy(tree, cells, LoadPolicy.UNLIMITED, 0, false);
+        this.nearestSearch = new NearestCoreSearch(tree, cells);
         this.salts = new AtomicLong(Mix.mix64(seed));
     }
 
@@ -111,8 +115,14 @@ public final class Placement {
     }
 
     private int search(int origin, int radius, int anchor, LoadPolicy policy) {
-        return anchor >= 0
-                ? RingSearch.searchWithin(tree, cells, origin, anchor, policy)
+        if (anchor >= 0) {
+            return RingSearch.searchWithin(tree, cells, origin, anchor, policy);
+        }
+        // The passes of a thread placement with a saturation filter (all but the rare ones above
+        // SATURATION_LEVELS threads per core) take the specialised search: same answer at quiescence.
+        long limit = policy.limit();
+        return limit <= Indicators.SATURATION_LEVELS
+                ? nearestSearch.search(origin, radius, policy)
                 : RingSearch.search(tree, cells, origin, radius, policy);
     }
 

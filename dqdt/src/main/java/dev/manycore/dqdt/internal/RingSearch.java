@@ -102,8 +102,12 @@ public final class RingSearch {
         return found != -1 || node == top ? found : depthFirst(tree, view, origin, top, excluded, policy);
     }
 
-    private static int depthFirst(TreeArrays tree, Indicators view, int origin, int node, int excluded,
-                                  SearchPolicy policy) {
+    /**
+     * The depth-first search inside {@code node}, children in increasing key order, {@code excluded}
+     * left out; also the dead-end fallback of {@link NearestCoreSearch}.
+     */
+    static int depthFirst(TreeArrays tree, Indicators view, int origin, int node, int excluded,
+                          SearchPolicy policy) {
         if (tree.level()[node] == 0) {
             return policy.select(view, node);
         }
