@@ -3,9 +3,7 @@ package dev.manycore.dqdt;
 import dev.manycore.numa.ClusterId;
 import dev.manycore.numa.CoreId;
 import dev.manycore.numa.Topology;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -26,21 +24,7 @@ class DqdtProperties {
     /** A random mesh (some dead clusters, 1 to 4 cores) or the Opteron matrix. */
     @Provide
     Arbitrary<Topology> topologies() {
-        Arbitrary<Topology> meshes = Combinators.combine(
-                Arbitraries.integers().between(1, 12), Arbitraries.integers().between(1, 12),
-                Arbitraries.integers().between(1, 4), Arbitraries.longs()).as((w, h, cores, seed) -> {
-                    SplittableRandom random = new SplittableRandom(seed);
-                    Topology.MeshBuilder b = Topology.mesh(w, h).coresPerCluster(cores).pagesPerCluster(4096 + random.nextInt(4096));
-                    for (int i = 0; i < w * h; i++) {
-                        if (i != 0 && random.nextInt(8) == 0) {
-                            b.without(i);
-                        }
-                    }
-                    return b.build();
-                });
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(9, meshes),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(Topology.opteron64())));
+        return RandomTopologies.meshesAndOpteron(true);
     }
 
     /** Coarse divisors make every inner level quantised; exact propagation is the ALMOS case. */

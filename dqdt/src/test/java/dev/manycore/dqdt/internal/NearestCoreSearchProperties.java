@@ -2,15 +2,13 @@ package dev.manycore.dqdt.internal;
 
 import dev.manycore.dqdt.DqdtShape;
 import dev.manycore.dqdt.Indicators;
+import dev.manycore.dqdt.RandomTopologies;
 import dev.manycore.dqdt.SearchPolicy;
 import dev.manycore.numa.Topology;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 import java.util.SplittableRandom;
@@ -29,19 +27,7 @@ class NearestCoreSearchProperties {
     /** A random mesh (some dead clusters, 1 to 4 cores) or the Opteron matrix. */
     @Provide
     Arbitrary<Topology> topologies() {
-        Arbitrary<Topology> meshes = Combinators.combine(
-                Arbitraries.integers().between(1, 12), Arbitraries.integers().between(1, 12),
-                Arbitraries.integers().between(1, 4), Arbitraries.longs()).as((w, h, cores, seed) -> {
-                    SplittableRandom random = new SplittableRandom(seed);
-                    Topology.MeshBuilder b = Topology.mesh(w, h).coresPerCluster(cores);
-                    for (int i = 0; i < w * h; i++) {
-                        if (i != 0 && random.nextInt(8) == 0) {
-                            b.without(i);
-                        }
-                    }
-                    return b.build();
-                });
-        return Arbitraries.frequencyOf(Tuple.of(9, meshes), Tuple.of(1, Arbitraries.just(Topology.opteron64())));
+        return RandomTopologies.meshesAndOpteron(false);
     }
 
     /**
