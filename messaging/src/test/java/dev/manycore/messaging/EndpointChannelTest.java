@@ -97,6 +97,27 @@ class EndpointChannelTest {
     }
 
     @Test
+    void channelHeadersStayExactWhenSlotsAreReusedWithRepeatedAndChangedValues() {
+        sender.openChannel(right, 4, 0);
+        List<long[]> got = new ArrayList<>();
+        // laps of a 4-slot ring: each slot sees the value it held a lap ago, and new ones, zero and not
+        for (int i = 0; i < 40; i++) {
+            long correlation = i % 3 == 0 ? 0L : i / 8;
+            long sendTime = i < 20 ? 500L : 500L + i;
+            assertEquals(SendStatus.DELIVERED, sender.send(right, i, correlation, sendTime), "send " + i);
+            if (i % 2 == 1) {
+                receiver.receive(e -> got.add(new long[] {(Integer) e.payload(), e.correlationId(), e.sendTime()}), 4);
+            }
+        }
+        assertEquals(40, got.size());
+        for (long[] g : got) {
+            int i = (int) g[0];
+            assertEquals(i % 3 == 0 ? 0L : i / 8, g[1], "correlation of message " + i);
+            assertEquals(i < 20 ? 500L : 500L + i, g[2], "send time of message " + i);
+        }
+    }
+
+    @Test
     void fullChannelAnswersFullAndKeepsOneSlotForClosing() {
         sender.openChannel(right, 4, 0);
         send(1);

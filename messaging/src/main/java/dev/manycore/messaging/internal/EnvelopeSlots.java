@@ -66,9 +66,23 @@ public abstract class EnvelopeSlots {
      */
     public abstract Object tagAt(int slot);
 
-    /** Producer, on a slot it owns, before publishing the payload. */
+    /**
+     * Producer, on a slot it owns, before publishing the payload. A header word is stored only when
+     * it differs from what the slot already holds (its value of a lap ago): senders mostly repeat
+     * their correlation id (0 when unused) and often their send time (one duty cycle's time), and a
+     * store not made is one the store buffer need not retire behind the payload's line, which the
+     * consumer is polling. Safe for the same reason as a plain store: the producer owns the slot, so
+     * no other thread writes the word until it is published, and the last write to it happens-before
+     * this read (the consumer freed the slot after reading it, and the producer acquired that).
+     */
     final void writeHeader(int slot, long correlation, long sendTime) {
-        headers[slot << 1] = correlation;
-        headers[(slot << 1) + 1] = sendTime;
+        final long[] h = headers;
+        final int i = slot << 1;
+        if (h[i] != correlation) {
+            h[i] = correlation;
+        }
+        if (h[i + 1] != sendTime) {
+            h[i + 1] = sendTime;
+        }
     }
 }
