@@ -192,6 +192,43 @@ public final class MpscEnvelopeRing extends MpscEnvelopeRingConsumerFields {
         return slot;
     }
 
+    /**
+     * Consumer only, relaxed (as {@link #peekSlot()}): hands up to {@code limit} published slots, in
+     * order, to {@code consumer}, each while it is still published, and takes each one when the call
+     * returns (also when it throws). The loop keeps the array, mask and cursor in locals and hands
+     * the taken slots back to producers once, at the end (the release store of the consumer index,
+     * as {@link #releaseTaken()}).
+     *
+     * @param consumer reads each envelope in place
+     * @param limit    the most envelopes to hand over
+     * @return the number handed over
+     */
+    public int drain(SlotConsumer consumer, int limit) {
+        final Object[] buffer = payloads;
+        final int m = mask;
+        long c = consumerCursor;
+        int n = 0;
+        try {
+            while (n < limit) {
+                int slot = (int) c & m;
+                if (PAYLOADS.getAcquire(buffer, slot) == null) {
+                    break;
+                }
+                n++;
+                try {
+                    consumer.onSlot(slot);
+                } finally {
+                    buffer[slot] = null;
+                    c++;
+                }
+            }
+        } finally {
+            consumerCursor = c;
+            CONSUMER_INDEX.setRelease(this, c);
+        }
+        return n;
+    }
+
     @Override
     public Object tagAt(int slot) {
         return tags[slot];
