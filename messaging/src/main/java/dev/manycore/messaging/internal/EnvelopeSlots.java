@@ -16,6 +16,7 @@ import java.lang.invoke.VarHandle;
  *   | payload | payload | ...     | correlation | sendTime | ...
  *   +---------+---------+----     +-------------+----------+----
  *     slot s = index &amp; mask: payloads[s], headers[2s], headers[2s+1], plus the ring's tag of s
+ *     (a channel uses the send-time word of its time marks only, see Channel)
  * </pre>
  *
  * <p>Memory ordering is the subclass's: a producer writes the header with plain stores before the
@@ -55,8 +56,16 @@ public abstract class EnvelopeSlots {
         return headers[slot << 1];
     }
 
-    /** @param slot a published slot @return its send time */
-    public final long sendTimeAt(int slot) {
+    /**
+     * @param slot a published slot, during its hand-over to the consumer
+     * @return its send time: stored per slot in a mailbox, per change of send time in a channel
+     */
+    public long sendTimeAt(int slot) {
+        return sendTimeWord(slot);
+    }
+
+    /** @param slot a published slot @return the send-time word stored in it */
+    final long sendTimeWord(int slot) {
         return headers[(slot << 1) + 1];
     }
 
@@ -84,5 +93,19 @@ public abstract class EnvelopeSlots {
         if (h[i + 1] != sendTime) {
             h[i + 1] = sendTime;
         }
+    }
+
+    /** Producer, as {@link #writeHeader} for the correlation word only. */
+    final void writeCorrelation(int slot, long correlation) {
+        final long[] h = headers;
+        final int i = slot << 1;
+        if (h[i] != correlation) {
+            h[i] = correlation;
+        }
+    }
+
+    /** Producer, on a slot it owns, before publishing it: the send-time word, stored as is. */
+    final void writeSendTime(int slot, long sendTime) {
+        headers[(slot << 1) + 1] = sendTime;
     }
 }
