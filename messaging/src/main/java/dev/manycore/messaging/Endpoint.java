@@ -75,7 +75,9 @@ public final class Endpoint {
     /**
      * Sends through the open channel to the right's destination, or else through its mailbox.
      * Same outcomes and checks as {@link Mailbox#send(SendRight, Object, long, long)}; a channel
-     * answers FULL when its ring is full, and CLOSED or DENIED as the mailbox would.
+     * answers FULL when its ring has no room (for a send time other than the previous message's,
+     * room for a time mark too, see {@link #openChannel(SendRight, int, long)}), and CLOSED or
+     * DENIED as the mailbox would. The receiver sees the send time given here either way.
      *
      * @param to            a right to the destination
      * @param payload       the message
@@ -110,8 +112,11 @@ public final class Endpoint {
      * (nothing changed; retry), CLOSED or DENIED; only DELIVERED switches the transport.
      *
      * @param to       a right to the destination, held by this endpoint
-     * @param capacity channel slots, a power of two from 2 to 2^24 (one is kept for closing)
-     * @param now      the time written into the opening's envelope
+     * @param capacity channel slots, a power of two from 4 to 2^24: one is kept for closing, and a
+     *                 message sent at another send time than the message before it (or than
+     *                 {@code now}, for the first) takes two, its own and a time mark
+     * @param now      the time written into the opening's envelope, and the channel's send time
+     *                 until a message is sent at another
      * @return the outcome of sending the opening
      * @throws IllegalArgumentException if the destination is this endpoint, the right is held by
      *                                  another address, or the capacity is invalid
@@ -126,9 +131,9 @@ public final class Endpoint {
             throw new IllegalArgumentException("send right held by " + to.holder() + " used by endpoint " + address()
                     + ": open channels with this endpoint's own rights");
         }
-        if (capacity < 2 || capacity > Mailbox.MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("channel capacity " + capacity
-                    + " is invalid: it must be a power of two from 2 to " + Mailbox.MAX_CAPACITY);
+        if (capacity < Channel.MIN_CAPACITY || capacity > Mailbox.MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("channel capacity " + capacity + " is invalid: it must be a power of two from "
+                    + Channel.MIN_CAPACITY + " to " + Mailbox.MAX_CAPACITY);
         }
         if (outbound.containsKey(destination) || to.channel != null) {
             throw new IllegalStateException("a channel from " + address() + " to " + destination
@@ -137,7 +142,7 @@ public final class Endpoint {
         if (!to.isValid()) {
             return to.mailbox().isClosed() ? SendStatus.CLOSED : SendStatus.DENIED;
         }
-        Channel channel = new Channel(to, capacity, to.mailbox().doorbell());
+        Channel channel = new Channel(to, capacity, to.mailbox().doorbell(), now);
         SendStatus status = to.mailbox().enqueue(new ChannelOpening(channel), to, 0L, now);
         if (status == SendStatus.DELIVERED) {
             to.channel = channel;

@@ -2,6 +2,7 @@ package dev.manycore.messaging;
 
 import dev.manycore.messaging.internal.MpscEnvelopeRing;
 import dev.manycore.messaging.internal.PayloadCheck;
+import dev.manycore.messaging.internal.SlotConsumer;
 import dev.manycore.numa.Topology;
 
 import java.lang.invoke.MethodHandles;
@@ -70,6 +71,7 @@ public final class Mailbox<T> {
     private final Clock clock;
     private final Doorbell doorbell;
     private final Envelope<T> view;
+    private final Delivery<T> delivery;
     private volatile int epoch;
     private volatile Thread owner;
 
@@ -82,6 +84,7 @@ public final class Mailbox<T> {
         this.doorbell = b.doorbell;
         this.owner = Thread.currentThread();
         this.view = Envelope.view(ring, address);
+        this.delivery = new Delivery<>(view);
     }
 
     /**
@@ -256,29 +259,30 @@ public final class Mailbox<T> {
     public int drain(MessageHandler<? super T> handler, int limit) {
         checkOwner("drain");
         checkLimit(limit);
-        Envelope<T> v = view;
-        int n = 0;
         @SuppressWarnings("unchecked")
         MessageHandler<T> h = (MessageHandler<T>) handler;
-        MpscEnvelopeRing r = ring;
-        try {
-            while (n < limit) {
-                int slot = r.peekSlot();
-                if (slot < 0) {
-                    break;
-                }
-                n++;
-                v.at(slot);
-                try {
-                    h.onMessage(v);
-                } finally {
-                    r.consume(slot);
-                }
-            }
-        } finally {
-            r.releaseTaken();
+        Delivery<T> d = delivery;
+        d.handler = h;
+        return ring.drain(d, limit);
+    }
+
+    /**
+     * What the ring's drain hands each slot to: points the view at it and calls the handler of the
+     * current {@link #drain}. Owner thread only, as the drain.
+     */
+    private static final class Delivery<T> implements SlotConsumer {
+        final Envelope<T> view;
+        MessageHandler<T> handler;
+
+        Delivery(Envelope<T> view) {
+            this.view = view;
         }
-        return n;
+
+        @Override
+        public void onSlot(int slot) {
+            view.at(slot);
+            handler.onMessage(view);
+        }
     }
 
     // ---------------------------------------------------------------- life cycle and state

@@ -97,6 +97,70 @@ class EndpointChannelTest {
     }
 
     @Test
+    void channelHeadersStayExactWhenSlotsAreReusedWithRepeatedAndChangedValues() {
+        sender.openChannel(right, 8, 0);
+        List<long[]> got = new ArrayList<>();
+        // laps of an 8-slot ring: each slot sees the correlation it held a lap ago, and new ones,
+        // zero and not; send times repeat (no time mark), then change with every message (a mark each)
+        for (int i = 0; i < 60; i++) {
+            long correlation = i % 3 == 0 ? 0L : i / 8;
+            long sendTime = i < 30 ? 500L : 500L + i;
+            assertEquals(SendStatus.DELIVERED, sender.send(right, i, correlation, sendTime), "send " + i);
+            if (i % 2 == 1) {
+                receiver.receive(e -> got.add(new long[] {(Integer) e.payload(), e.correlationId(), e.sendTime()}), 4);
+            }
+        }
+        assertEquals(60, got.size());
+        for (int k = 0; k < got.size(); k++) {
+            long[] g = got.get(k);
+            int i = (int) g[0];
+            assertEquals(k, i, "order");
+            assertEquals(i % 3 == 0 ? 0L : i / 8, g[1], "correlation of message " + i);
+            assertEquals(i < 30 ? 500L : 500L + i, g[2], "send time of message " + i);
+        }
+    }
+
+    @Test
+    void channelMessagesSentAtTheOpeningTimeCarryItAndLaterTimesArriveExact() {
+        sender.openChannel(right, 8, 1_000);
+        sender.send(right, "a", 0, 1_000);
+        sender.send(right, "b", 0, 1_000);
+        sender.send(right, "c", 5, 2_000);
+        sender.send(right, "d", 0, 1_500);
+        List<String> got = new ArrayList<>();
+        receiver.receive(e -> got.add(e.payload() + "@" + e.sendTime() + "#" + e.correlationId()), 10);
+
+        assertEquals(List.of("a@1000#0", "b@1000#0", "c@2000#5", "d@1500#0"), got);
+    }
+
+    @Test
+    void aMessageAtANewSendTimeNeedsRoomForItsTimeMarkToo() {
+        sender.openChannel(right, 4, 0);
+        send(1);
+        send(2);
+        // one data slot left (4 slots, one kept for closing): enough at the same time, not at a new one
+        assertEquals(SendStatus.FULL, sender.send(right, 3, 0, 9));
+        send(3);
+        receiveAll();
+        assertEquals(SendStatus.DELIVERED, sender.send(right, 4, 0, 9));
+        List<Long> times = new ArrayList<>();
+        receiver.receive(e -> times.add(e.sendTime()), 10);
+
+        assertEquals(List.of(1, 2, 3), received);
+        assertEquals(List.of(9L), times);
+    }
+
+    @Test
+    void discardUndeliveredDoesNotCountTimeMarks() {
+        sender.openChannel(right, 8, 0);
+        sender.send(right, 1, 0, 10);
+        sender.send(right, 2, 0, 20);
+        receiver.mailbox().close();
+
+        assertEquals(2, receiver.discardUndelivered());
+    }
+
+    @Test
     void fullChannelAnswersFullAndKeepsOneSlotForClosing() {
         sender.openChannel(right, 4, 0);
         send(1);
@@ -152,9 +216,11 @@ class EndpointChannelTest {
     }
 
     @Test
-    void channelCapacityMustBeAPowerOfTwo() {
+    void channelCapacityMustBeAPowerOfTwoOfFourOrMore() {
         thrown(IllegalArgumentException.class, () -> sender.openChannel(right, 6, 0), "channel capacity 6",
                 "power of two");
+        thrown(IllegalArgumentException.class, () -> sender.openChannel(right, 2, 0), "channel capacity 2",
+                "from 4");
         assertFalse(sender.hasChannelTo(receiver.address()));
     }
 

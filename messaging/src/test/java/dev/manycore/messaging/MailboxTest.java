@@ -64,6 +64,28 @@ class MailboxTest {
     }
 
     @Test
+    void headersStayExactWhenSlotsAreReusedWithRepeatedAndChangedValues() {
+        Mailbox<Object> mailbox = mailbox(4);
+        SendRight<Object> right = mailbox.grant(sender);
+        List<long[]> got = new ArrayList<>();
+        // laps of a 4-slot ring: each slot sees the value it held a lap ago, and new ones, zero and not
+        for (int i = 0; i < 40; i++) {
+            long correlation = i % 3 == 0 ? 0L : i / 8;
+            long sendTime = i < 20 ? 500L : 500L + i;
+            assertEquals(SendStatus.DELIVERED, mailbox.send(right, new Ping(i), correlation, sendTime));
+            if (i % 2 == 1) {
+                mailbox.drain(e -> got.add(new long[] {((Ping) e.payload()).n(), e.correlationId(), e.sendTime()}), 4);
+            }
+        }
+        assertEquals(40, got.size());
+        for (long[] g : got) {
+            int i = (int) g[0];
+            assertEquals(i % 3 == 0 ? 0L : i / 8, g[1], "correlation of message " + i);
+            assertEquals(i < 20 ? 500L : 500L + i, g[2], "send time of message " + i);
+        }
+    }
+
+    @Test
     void fullMailboxRefusesAndKeepsOrder() {
         Mailbox<Object> mailbox = mailbox(4);
         SendRight<Object> right = mailbox.grant(sender);

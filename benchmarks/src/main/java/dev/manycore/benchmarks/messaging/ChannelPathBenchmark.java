@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * raw JCTools {@code SpscVarHandleArrayQueue} (the baseline). With producer and consumer on one
  * thread no cache line moves between cores, so the scores compare the instructions each transport
  * executes per message, and they are far less sensitive to other load on the machine than the
- * two-thread {@link ChannelBenchmark}. Scores are per message.
+ * two-thread {@link ChannelBenchmark}. Scores are per message. {@link #channel} sends every message
+ * at one send time; {@link #channelTimePerBatch} at a new time every batch, as the engine stamps a
+ * duty cycle's sends.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,6 +45,8 @@ public class ChannelPathBenchmark {
     SpscVarHandleArrayQueue<Object> queue;
     MessageHandler<Object> handler;
     MessagePassingQueue.Consumer<Object> consumer;
+    /** The send time of {@link #channelTimePerBatch}'s current batch. */
+    long cycle;
 
     @Setup
     public void setUp(Blackhole bh) {
@@ -64,9 +68,23 @@ public class ChannelPathBenchmark {
         return sendAndReceive(pairs.senderWithMailbox(), pairs.mailboxRight(), pairs.receiverWithMailbox());
     }
 
+    /**
+     * As {@link #channel}, with the engine's send times: one time per batch (a duty cycle), a new
+     * one at every batch.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int channelTimePerBatch() {
+        return sendAndReceive(pairs.senderWithChannel(), pairs.channelRight(), pairs.receiverWithChannel(), ++cycle);
+    }
+
     private int sendAndReceive(Endpoint sender, SendRight<Object> right, Endpoint receiver) {
+        return sendAndReceive(sender, right, receiver, 0L);
+    }
+
+    private int sendAndReceive(Endpoint sender, SendRight<Object> right, Endpoint receiver, long sendTime) {
         for (int i = 0; i < BATCH; i++) {
-            sender.send(right, ChannelBenchmark.PAYLOAD, i, 0L);
+            sender.send(right, ChannelBenchmark.PAYLOAD, i, sendTime);
         }
         return receiver.receive(handler, BATCH);
     }

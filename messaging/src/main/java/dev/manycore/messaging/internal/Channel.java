@@ -9,15 +9,28 @@ package dev.manycore.messaging.internal;
  * the slot {@code lookAhead} positions on, and while that one is free it writes without reading
  * any slot the consumer writes (one read of a consumer-written line per {@code lookAhead} sends).
  *
+ * <p><b>Headers.</b> Sender, receiver and hop count are the channel's own (fixed for its two
+ * endpoints), so no slot holds them. The correlation id is a word per slot, stored only when it
+ * differs from the slot's value of a lap ago. The send time travels in the ring as a <em>time
+ * mark</em>, only when it changes: a slot whose payload is {@link #TIME} and whose send-time word
+ * holds the new time, just before the first message sent at that time. The consumer keeps the time
+ * of the last mark it passed, which is the send time of every message up to the next mark. A
+ * sender that sends at one time for a while (the engine stamps a duty cycle's sends with one time)
+ * so makes two stores per message, its payload and its index, as JCTools' producer does.
+ *
  * <pre>
- *   payloads[s], headers[2s], headers[2s+1] (EnvelopeSlots); the tag is the channel's sender
- *   one slot is kept free for the CLOSE marker: data is FULL when slot (p + 1) is still taken
+ *   payloads[s], headers[2s] = correlation, headers[2s+1] = send time of a TIME slot (EnvelopeSlots)
+ *   ... | m1 | m2 | TIME(t2) | m3 | m4 | ...    m1, m2 sent at t1 (the opening time or an earlier mark)
+ *   one slot is kept free for the CLOSE marker: data is FULL when slot (p + 1) is still taken,
+ *   and a message at a new send time needs two slots (mark and message) besides that one
  *   producerLimit: slots below it are known free (slot limit itself too, for CLOSE)
  * </pre>
  *
- * <p>Linearisation points: a send at the store of its payload; a take at the release store of null
- * into its slot; the close at the volatile store of {@link #CLOSE}. With a doorbell, the payload
- * store is volatile, not just release, because it is the sender's half of the {@link
+ * <p>Linearisation points: a send at the store of its payload, or, for a send at a new time, at
+ * the store of its time mark (the message is stored first, so a consumer that sees the mark sees
+ * the message after it); a take at the release store of null into its slot; the close at the
+ * volatile store of {@link #CLOSE}. With a doorbell, the publishing store (payload, or mark) is
+ * volatile, not just release, because it is the sender's half of the {@link
  * dev.manycore.messaging.Doorbell} handshake (a store that must precede the load of the receiver's
  * parked state); with none, a release store suffices (nobody parks).
  *
@@ -29,10 +42,11 @@ package dev.manycore.messaging.internal;
  *
  * <p>The producer's and the consumer's private indexes sit on separate cache lines (padding
  * superclasses, as in JCTools), so neither side's bookkeeping invalidates the other's line; the
- * only shared lines are the payload slots themselves.
+ * only shared lines are the slots themselves.
  *
  * <p>Thread-safety: {@link #offer}, {@link #closeForSending()} from the producer thread only;
- * {@link #drain}, {@link #take()} and {@link #hasInput()} from the consumer thread only.
+ * {@link #drain}, {@link #take()}, {@link #hasInput()} and {@link #sendTimeAt} from the consumer
+ * thread only.
  */
 public final class Channel extends ChannelConsumerFields {
 
@@ -44,6 +58,17 @@ public final class Channel extends ChannelConsumerFields {
         }
     };
 
+    /** The time mark: the send time changes here, to the value in the slot's send-time word. */
+    static final Object TIME = new Object() {
+        @Override
+        public String toString() {
+            return "TIME";
+        }
+    };
+
+    /** The smallest capacity: a message at a new send time takes two slots, and one is kept for CLOSE. */
+    public static final int MIN_CAPACITY = 4;
+
     /** JCTools' bound on the look-ahead step. */
     private static final int MAX_LOOK_AHEAD = 4096;
 
@@ -53,14 +78,18 @@ public final class Channel extends ChannelConsumerFields {
 
     /**
      * @param sender   the producer's tag (its send right), identifies the channel's sender at the receiver
-     * @param capacity a power of two, 2 or more, validated by the caller
+     * @param capacity a power of two, {@value #MIN_CAPACITY} or more, validated by the caller
      * @param doorbell the receiver's doorbell, rung after each publish; null for none
+     * @param openTime the send time in force before the first time mark (the opening's time): a
+     *                 message sent at it needs no mark
      */
-    public Channel(Object sender, int capacity, dev.manycore.messaging.Doorbell doorbell) {
+    public Channel(Object sender, int capacity, dev.manycore.messaging.Doorbell doorbell, long openTime) {
         super(capacity);
         this.sender = sender;
         this.lookAhead = Math.max(1, Math.min(capacity / 4, MAX_LOOK_AHEAD));
         this.doorbell = doorbell;
+        this.lastSendTime = openTime;
+        this.sendTime = openTime;
     }
 
     /** @return the tag of the producer */
@@ -74,6 +103,18 @@ public final class Channel extends ChannelConsumerFields {
     }
 
     /**
+     * Consumer only, during the hand-over of a slot by {@link #drain}: the time of the last time
+     * mark drained before it (or the opening time), which is the send time of its message.
+     *
+     * @param slot the slot being handed over
+     * @return the send time of its message
+     */
+    @Override
+    public long sendTimeAt(int slot) {
+        return sendTime;
+    }
+
+    /**
      * Producer only.
      *
      * @param payload     not null
@@ -83,17 +124,45 @@ public final class Channel extends ChannelConsumerFields {
      */
     public boolean offer(Object payload, long correlation, long sendTime) {
         long p = producerIndex;
+        if (sendTime != lastSendTime) {
+            return offerAtNewTime(p, payload, correlation, sendTime);
+        }
         if (p >= producerLimit && !findRoom(p)) {
             return false;
         }
         int slot = (int) p & mask;
-        writeHeader(slot, correlation, sendTime);
+        writeCorrelation(slot, correlation);
         if (doorbell == null) {
             PAYLOADS.setRelease(payloads, slot, payload);
             producerIndex = p + 1;
         } else {
             PAYLOADS.setVolatile(payloads, slot, payload);
             producerIndex = p + 1;
+            doorbell.ring();
+        }
+        return true;
+    }
+
+    /**
+     * Producer only: a time mark at {@code p} and the message at {@code p + 1}; the message is
+     * stored first, so the mark publishes both.
+     */
+    private boolean offerAtNewTime(long p, Object payload, long correlation, long sendTime) {
+        if (p + 1 >= producerLimit && !findRoom(p + 1)) {
+            return false;
+        }
+        int mark = (int) p & mask;
+        int slot = (int) (p + 1) & mask;
+        writeSendTime(mark, sendTime);
+        writeCorrelation(slot, correlation);
+        PAYLOADS.setRelease(payloads, slot, payload);
+        lastSendTime = sendTime;
+        if (doorbell == null) {
+            PAYLOADS.setRelease(payloads, mark, TIME);
+            producerIndex = p + 2;
+        } else {
+            PAYLOADS.setVolatile(payloads, mark, TIME);
+            producerIndex = p + 2;
             doorbell.ring();
         }
         return true;
@@ -130,38 +199,43 @@ public final class Channel extends ChannelConsumerFields {
     }
 
     /**
-     * Consumer only. Takes the next element; after the {@link #CLOSE} marker the channel is
-     * {@link #isFinished() finished} and returns null forever.
+     * Consumer only. Takes the next message, passing any time mark before it; after the {@link
+     * #CLOSE} marker the channel is {@link #isFinished() finished} and returns null forever.
      *
      * @return the payload, {@link #CLOSE} once, or null when empty
      */
     public Object take() {
-        if (finished) {
-            return null;
+        while (!finished) {
+            int slot = (int) consumerIndex & mask;
+            Object payload = PAYLOADS.getAcquire(payloads, slot);
+            if (payload == null) {
+                return null;
+            }
+            if (payload == CLOSE) {
+                finished = true;
+            } else if (payload == TIME) {
+                sendTime = sendTimeWord(slot);
+            }
+            PAYLOADS.setRelease(payloads, slot, null);
+            consumerIndex++;
+            if (payload != TIME) {
+                return payload;
+            }
         }
-        int slot = (int) consumerIndex & mask;
-        Object payload = PAYLOADS.getAcquire(payloads, slot);
-        if (payload == null) {
-            return null;
-        }
-        if (payload == CLOSE) {
-            finished = true;
-        }
-        PAYLOADS.setRelease(payloads, slot, null);
-        consumerIndex++;
-        return payload;
+        return null;
     }
 
     /**
-     * Consumer only: hands up to {@code limit} published elements, in order, to {@code consumer},
+     * Consumer only: hands up to {@code limit} published messages, in order, to {@code consumer},
      * each while its slot is still published, and frees each slot when the call returns (also when
-     * it throws). Meeting {@link #CLOSE} takes it and {@link #isFinished() finishes} the channel.
-     * The loop keeps the ring's array, mask and index in locals and writes the index back once, at
-     * the end: between the acquire loads and release stores of the slots, nothing else is re-read.
+     * it throws). A time mark is taken on the way (its time becomes {@link #sendTimeAt}'s answer);
+     * meeting {@link #CLOSE} takes it and {@link #isFinished() finishes} the channel. The loop keeps
+     * the ring's array, mask and index in locals and writes the index back once, at the end:
+     * between the acquire loads and release stores of the slots, nothing else is re-read.
      *
-     * @param consumer reads each element in place
-     * @param limit    the most elements to hand over
-     * @return the number handed over ({@link #CLOSE} not counted)
+     * @param consumer reads each message in place
+     * @param limit    the most messages to hand over
+     * @return the number handed over (marks and {@link #CLOSE} not counted)
      */
     public int drain(SlotConsumer consumer, int limit) {
         if (finished) {
@@ -177,6 +251,13 @@ public final class Channel extends ChannelConsumerFields {
                 Object payload = PAYLOADS.getAcquire(buffer, slot);
                 if (payload == null) {
                     break;
+                }
+                if (payload == TIME) {
+                    // the message after the mark was stored before it: the next slot is published
+                    sendTime = sendTimeWord(slot);
+                    PAYLOADS.setRelease(buffer, slot, null);
+                    c++;
+                    continue;
                 }
                 if (payload == CLOSE) {
                     finished = true;
@@ -203,7 +284,12 @@ public final class Channel extends ChannelConsumerFields {
         return finished;
     }
 
-    /** @return consumer only: true when an element is published and not taken (volatile read) */
+    /**
+     * Consumer only, a volatile read: true when a message (or CLOSE) is published and not taken. A
+     * published time mark counts: its message was published before it.
+     *
+     * @return whether {@link #drain} would find something
+     */
     public boolean hasInput() {
         return !finished && PAYLOADS.getVolatile(payloads, (int) consumerIndex & mask) != null;
     }
@@ -229,6 +315,8 @@ abstract class ChannelPad0 extends EnvelopeSlots {
 abstract class ChannelProducerFields extends ChannelPad0 {
     long producerIndex;
     long producerLimit;
+    /** The send time of the last mark written (the opening time before the first). */
+    long lastSendTime;
     boolean producerClosed;
 
     ChannelProducerFields(int capacity) {
@@ -255,6 +343,8 @@ abstract class ChannelPad1 extends ChannelProducerFields {
 /** Consumer-local state, followed by padding that keeps it off the read-only fields' line. */
 abstract class ChannelConsumerFields extends ChannelPad1 {
     long consumerIndex;
+    /** The send time of the last mark taken (the opening time before the first). */
+    long sendTime;
     boolean finished;
 
     ChannelConsumerFields(int capacity) {

@@ -16,6 +16,7 @@ import java.lang.invoke.VarHandle;
  *   | payload | payload | ...     | correlation | sendTime | ...
  *   +---------+---------+----     +-------------+----------+----
  *     slot s = index &amp; mask: payloads[s], headers[2s], headers[2s+1], plus the ring's tag of s
+ *     (a channel uses the send-time word of its time marks only, see Channel)
  * </pre>
  *
  * <p>Memory ordering is the subclass's: a producer writes the header with plain stores before the
@@ -55,8 +56,16 @@ public abstract class EnvelopeSlots {
         return headers[slot << 1];
     }
 
-    /** @param slot a published slot @return its send time */
-    public final long sendTimeAt(int slot) {
+    /**
+     * @param slot a published slot, during its hand-over to the consumer
+     * @return its send time: stored per slot in a mailbox, per change of send time in a channel
+     */
+    public long sendTimeAt(int slot) {
+        return sendTimeWord(slot);
+    }
+
+    /** @param slot a published slot @return the send-time word stored in it */
+    final long sendTimeWord(int slot) {
         return headers[(slot << 1) + 1];
     }
 
@@ -66,9 +75,37 @@ public abstract class EnvelopeSlots {
      */
     public abstract Object tagAt(int slot);
 
-    /** Producer, on a slot it owns, before publishing the payload. */
+    /**
+     * Producer, on a slot it owns, before publishing the payload. A header word is stored only when
+     * it differs from what the slot already holds (its value of a lap ago): senders mostly repeat
+     * their correlation id (0 when unused) and often their send time (one duty cycle's time), and a
+     * store not made is one the store buffer need not retire behind the payload's line, which the
+     * consumer is polling. Safe for the same reason as a plain store: the producer owns the slot, so
+     * no other thread writes the word until it is published, and the last write to it happens-before
+     * this read (the consumer freed the slot after reading it, and the producer acquired that).
+     */
     final void writeHeader(int slot, long correlation, long sendTime) {
-        headers[slot << 1] = correlation;
+        final long[] h = headers;
+        final int i = slot << 1;
+        if (h[i] != correlation) {
+            h[i] = correlation;
+        }
+        if (h[i + 1] != sendTime) {
+            h[i + 1] = sendTime;
+        }
+    }
+
+    /** Producer, as {@link #writeHeader} for the correlation word only. */
+    final void writeCorrelation(int slot, long correlation) {
+        final long[] h = headers;
+        final int i = slot << 1;
+        if (h[i] != correlation) {
+            h[i] = correlation;
+        }
+    }
+
+    /** Producer, on a slot it owns, before publishing it: the send-time word, stored as is. */
+    final void writeSendTime(int slot, long sendTime) {
         headers[(slot << 1) + 1] = sendTime;
     }
 }

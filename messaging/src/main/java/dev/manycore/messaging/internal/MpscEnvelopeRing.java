@@ -35,8 +35,9 @@ import java.lang.invoke.VarHandle;
  * <p>Memory ordering: the producer writes the header and the tag with plain stores, then the payload
  * with a release store; the consumer reads the payload with an acquire load before the header. The
  * consumer clears the payload with a plain store before releasing the consumer index, which
- * producers read with acquire before reusing the slot. A taken slot keeps its tag (a send right)
- * until reused, which saves a reference store per message. Producer methods are thread-safe;
+ * producers read with acquire before reusing the slot, directly or through the cached producer
+ * limit (release store, acquire load, as in JCTools). A taken slot keeps its tag (a send right)
+ * and its header words until reused; a producer reads them and stores only those that change. Producer methods are thread-safe;
  * consumer methods must be called by one thread at a time, with happens-before between successive
  * consumers.
  */
@@ -71,7 +72,7 @@ public final class MpscEnvelopeRing extends MpscEnvelopeRingConsumerFields {
      * @return {@link #OK}, {@link #FULL} or {@link #CLOSED}
      */
     public int offer(Object payload, Object tag, long correlation, long sendTime) {
-        long limit = (long) PRODUCER_LIMIT.getOpaque(this);
+        long limit = (long) PRODUCER_LIMIT.getAcquire(this);
         long p;
         do {
             p = (long) PRODUCER_INDEX.getVolatile(this);
@@ -83,8 +84,11 @@ public final class MpscEnvelopeRing extends MpscEnvelopeRingConsumerFields {
                 if (p >= limit) {
                     return FULL;
                 }
-                // a hint only: a stale smaller value written by a racing producer just costs a re-read
-                PRODUCER_LIMIT.setOpaque(this, limit);
+                // A stale smaller value written by a racing producer just costs a re-read. Release, read
+                // with acquire (JCTools' soProducerLimit/lvProducerLimit): a producer that claims below
+                // a cached limit is ordered after the consumer's frees that limit was computed from,
+                // so its slot writes (and header reads) follow the consumer's last use of the slot.
+                PRODUCER_LIMIT.setRelease(this, limit);
             }
         } while (!PRODUCER_INDEX.compareAndSet(this, p, p + 1));
         int slot = (int) p & mask;
@@ -190,6 +194,43 @@ public final class MpscEnvelopeRing extends MpscEnvelopeRingConsumerFields {
             } while (PAYLOADS.getAcquire(payloads, slot) == null);
         }
         return slot;
+    }
+
+    /**
+     * Consumer only, relaxed (as {@link #peekSlot()}): hands up to {@code limit} published slots, in
+     * order, to {@code consumer}, each while it is still published, and takes each one when the call
+     * returns (also when it throws). The loop keeps the array, mask and cursor in locals and hands
+     * the taken slots back to producers once, at the end (the release store of the consumer index,
+     * as {@link #releaseTaken()}).
+     *
+     * @param consumer reads each envelope in place
+     * @param limit    the most envelopes to hand over
+     * @return the number handed over
+     */
+    public int drain(SlotConsumer consumer, int limit) {
+        final Object[] buffer = payloads;
+        final int m = mask;
+        long c = consumerCursor;
+        int n = 0;
+        try {
+            while (n < limit) {
+                int slot = (int) c & m;
+                if (PAYLOADS.getAcquire(buffer, slot) == null) {
+                    break;
+                }
+                n++;
+                try {
+                    consumer.onSlot(slot);
+                } finally {
+                    buffer[slot] = null;
+                    c++;
+                }
+            }
+        } finally {
+            consumerCursor = c;
+            CONSUMER_INDEX.setRelease(this, c);
+        }
+        return n;
     }
 
     @Override

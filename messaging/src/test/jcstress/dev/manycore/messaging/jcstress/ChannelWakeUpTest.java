@@ -27,7 +27,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 public class ChannelWakeUpTest {
 
     private final Doorbell doorbell = new Doorbell(null);
-    private final Channel channel = new Channel("sender", 4, doorbell);
+    private final Channel channel = new Channel("sender", 4, doorbell, 0);
 
     @Actor
     public void receiver(II_Result r) {
