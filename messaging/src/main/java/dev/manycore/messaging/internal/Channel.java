@@ -10,13 +10,13 @@ package dev.manycore.messaging.internal;
  * any slot the consumer writes (one read of a consumer-written line per {@code lookAhead} sends).
  *
  * <p><b>Headers.</b> Sender, receiver and hop count are the channel's own (fixed for its two
- * endpoints), so no slot holds them. The correlation id is a word per slot, stored only when it
- * differs from the slot's value of a lap ago. The send time travels in the ring as a <em>time
+ * endpoints), so no slot holds them. The correlation id is a word per slot. The send time
+ * travels in the ring as a <em>time
  * mark</em>, only when it changes: a slot whose payload is {@link #TIME} and whose send-time word
  * holds the new time, just before the first message sent at that time. The consumer keeps the time
  * of the last mark it passed, which is the send time of every message up to the next mark. A
  * sender that sends at one time for a while (the engine stamps a duty cycle's sends with one time)
- * so makes two stores per message, its payload and its index, as JCTools' producer does.
+ * so makes three stores per message (payload, correlation and index) where it made four.
  *
  * <pre>
  *   payloads[s], headers[2s] = correlation, headers[2s+1] = send time of a TIME slot (EnvelopeSlots)

@@ -76,32 +76,22 @@ public abstract class EnvelopeSlots {
     public abstract Object tagAt(int slot);
 
     /**
-     * Producer, on a slot it owns, before publishing the payload. A header word is stored only when
-     * it differs from what the slot already holds (its value of a lap ago): senders mostly repeat
-     * their correlation id (0 when unused) and often their send time (one duty cycle's time), and a
-     * store not made is one the store buffer need not retire behind the payload's line, which the
-     * consumer is polling. Safe for the same reason as a plain store: the producer owns the slot, so
-     * no other thread writes the word until it is published, and the last write to it happens-before
-     * this read (the consumer freed the slot after reading it, and the producer acquired that).
+     * Producer, on a slot it owns, before publishing the payload: both header words, plain stores.
+     * (Storing a word only when it differs from the slot's value of a lap ago was tried in session
+     * 5: it saves the stores of a sender that repeats its headers, but the load before each store
+     * made a request/reply round trip on the threaded engine, whose headers change at every
+     * message, about 30 ns slower: messaging/NOTES.md.)
      */
     final void writeHeader(int slot, long correlation, long sendTime) {
         final long[] h = headers;
         final int i = slot << 1;
-        if (h[i] != correlation) {
-            h[i] = correlation;
-        }
-        if (h[i + 1] != sendTime) {
-            h[i + 1] = sendTime;
-        }
+        h[i] = correlation;
+        h[i + 1] = sendTime;
     }
 
-    /** Producer, as {@link #writeHeader} for the correlation word only. */
+    /** Producer, on a slot it owns, before publishing it: the correlation word, stored as is. */
     final void writeCorrelation(int slot, long correlation) {
-        final long[] h = headers;
-        final int i = slot << 1;
-        if (h[i] != correlation) {
-            h[i] = correlation;
-        }
+        headers[slot << 1] = correlation;
     }
 
     /** Producer, on a slot it owns, before publishing it: the send-time word, stored as is. */

@@ -37,7 +37,7 @@ import java.lang.invoke.VarHandle;
  * consumer clears the payload with a plain store before releasing the consumer index, which
  * producers read with acquire before reusing the slot, directly or through the cached producer
  * limit (release store, acquire load, as in JCTools). A taken slot keeps its tag (a send right)
- * and its header words until reused; a producer reads them and stores only those that change. Producer methods are thread-safe;
+ * until reused, and a producer stores it only when it changes. Producer methods are thread-safe;
  * consumer methods must be called by one thread at a time, with happens-before between successive
  * consumers.
  */
@@ -87,7 +87,7 @@ public final class MpscEnvelopeRing extends MpscEnvelopeRingConsumerFields {
                 // A stale smaller value written by a racing producer just costs a re-read. Release, read
                 // with acquire (JCTools' soProducerLimit/lvProducerLimit): a producer that claims below
                 // a cached limit is ordered after the consumer's frees that limit was computed from,
-                // so its slot writes (and header reads) follow the consumer's last use of the slot.
+                // so its slot writes (and its read of the slot's tag) follow the consumer's last use of the slot.
                 PRODUCER_LIMIT.setRelease(this, limit);
             }
         } while (!PRODUCER_INDEX.compareAndSet(this, p, p + 1));
