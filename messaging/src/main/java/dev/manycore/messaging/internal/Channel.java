@@ -132,14 +132,7 @@ public final class Channel extends ChannelConsumerFields {
         }
         int slot = (int) p & mask;
         writeCorrelation(slot, correlation);
-        if (doorbell == null) {
-            PAYLOADS.setRelease(payloads, slot, payload);
-            producerIndex = p + 1;
-        } else {
-            PAYLOADS.setVolatile(payloads, slot, payload);
-            producerIndex = p + 1;
-            doorbell.ring();
-        }
+        publish(slot, payload, p + 1);
         return true;
     }
 
@@ -157,15 +150,24 @@ public final class Channel extends ChannelConsumerFields {
         writeCorrelation(slot, correlation);
         PAYLOADS.setRelease(payloads, slot, payload);
         lastSendTime = sendTime;
+        publish(mark, TIME, p + 2);
+        return true;
+    }
+
+    /**
+     * Producer only: the publishing store of {@code element} into {@code slot} (the linearisation
+     * point of the send), then the producer's index. With a doorbell the store is volatile and the
+     * doorbell is rung after it (the sender's half of the handshake); with none, a release store.
+     */
+    private void publish(int slot, Object element, long nextIndex) {
         if (doorbell == null) {
-            PAYLOADS.setRelease(payloads, mark, TIME);
-            producerIndex = p + 2;
+            PAYLOADS.setRelease(payloads, slot, element);
+            producerIndex = nextIndex;
         } else {
-            PAYLOADS.setVolatile(payloads, mark, TIME);
-            producerIndex = p + 2;
+            PAYLOADS.setVolatile(payloads, slot, element);
+            producerIndex = nextIndex;
             doorbell.ring();
         }
-        return true;
     }
 
     /** Producer only: moves the limit on, by the look-ahead if its slot is free, else by one. */
