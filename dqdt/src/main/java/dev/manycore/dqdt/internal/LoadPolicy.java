@@ -95,14 +95,14 @@ final class LoadPolicy implements SearchPolicy, RingSearch.ChildKey {
             if (full) {
                 continue;
             }
-            long key;
+            long slotKey;
             if (random) {
-                key = sortKey(cells, child, 0);
+                slotKey = Math.min(RingSearch.KEY_LIMIT, sortKey(cells, child, 0)) << 2 | s;
             } else {
                 int hops = box != null ? TreeArrays.boxHops(box, child, ox, oy) : tree.hops(origin, child);
-                key = perCore(Math.min(threads, 1L << 30) * 1024, (int) c) << 16 | Math.min(hops, 0xFFFF);
+                slotKey = nearestSlotKey(threads, (int) c, hops, s);
             }
-            least = Math.min(least, Math.min(RingSearch.KEY_LIMIT, key) << 2 | s);
+            least = Math.min(least, slotKey);
         }
         return least;
     }
@@ -114,6 +114,22 @@ final class LoadPolicy implements SearchPolicy, RingSearch.ChildKey {
         long perCore = perCore(Math.min(threads, 1L << 30) * 1024, tree.cores()[node]);
         long tie = random ? Mix.bits16(salt, node) : Math.min(hops, 0xFFFF);
         return perCore << 16 | tie;
+    }
+
+    /**
+     * The nearest-first order of a child that passes the filter, shared with {@link NearestCoreSearch}:
+     * threads per core (times 1024), then hops, clamped to {@link RingSearch#KEY_LIMIT}, with the
+     * child's slot in the two low bits so that equal keys keep slot order.
+     *
+     * @param threads the child's thread count as its parent records it (a stale negative reads as 0)
+     * @param cores   the child's cores
+     * @param hops    hops from the origin to the child
+     * @param slot    the child's slot in its parent, 0 to 3
+     * @return {@code key << 2 | slot}
+     */
+    static long nearestSlotKey(long threads, int cores, int hops, int slot) {
+        long perCore = perCore(Math.min(Math.max(0, threads), 1L << 30) * 1024, cores);
+        return Math.min(RingSearch.KEY_LIMIT, perCore << 16 | Math.min(hops, 0xFFFF)) << 2 | slot;
     }
 
     /** {@code scaled / cores}, a shift when cores is a power of two (every subtree of a full mesh). */

@@ -61,11 +61,6 @@ final class NearestCoreSearch {
      */
     private final int[] lines;
     private final int[] cores;
-    /**
-     * {@code log2(cores)} of each subtree when a power of two (every subtree of a full mesh), else
-     * -1: the per-core load is then a shift, exactly as {@code LoadPolicy.perCore} computes it.
-     */
-    private final int[] coreShift;
     /** Mesh boxes, or null on a matrix topology (hops then come from {@link TreeArrays#hops}). */
     private final int[] box;
 
@@ -77,7 +72,6 @@ final class NearestCoreSearch {
         this.box = tree.meshBox();
         int n = tree.nodeCount();
         this.lines = new int[n * LINE];
-        this.coreShift = new int[n];
         for (int node = 0; node < n; node++) {
             int line = node * LINE;
             for (int s = 0; s < TreeArrays.ARITY; s++) {
@@ -97,8 +91,6 @@ final class NearestCoreSearch {
                 lines[line + FIRST_CORE_CELL] = cells.firstCoreCell(node);
                 lines[line + FIRST_CORE] = tree.firstCore()[node];
             }
-            int c = cores[node];
-            coreShift[node] = (c & (c - 1)) == 0 ? Integer.numberOfTrailingZeros(c) : -1;
         }
     }
 
@@ -217,17 +209,9 @@ final class NearestCoreSearch {
         return Math.min(Math.min(k0, k1), Math.min(k2, k3));
     }
 
-    /**
-     * {@code key << 2 | slot} of a child that passes the filter, the key as {@link
-     * LoadPolicy#leastChild} computes it (threads per core, then hops; clamped to {@link
-     * RingSearch#KEY_LIMIT}); the slot in the low bits keeps equal keys in slot order.
-     */
+    /** {@link LoadPolicy#nearestSlotKey} of a child that passes the filter: the key {@code RingSearch} sorts by. */
     private long slotKey(int child, int slot, long packed, int origin, int ox, int oy) {
-        int c = cores[child];
-        long scaled = Math.min(Math.max(0, IndicatorCells.packedThreads(packed)), 1L << 30) * 1024;
-        int shift = coreShift[child];
-        long perCore = shift >= 0 ? scaled >> shift : scaled / c;
         int hops = box != null ? TreeArrays.boxHops(box, child, ox, oy) : tree.hops(origin, child);
-        return Math.min(RingSearch.KEY_LIMIT, perCore << 16 | Math.min(hops, 0xFFFF)) << 2 | slot;
+        return LoadPolicy.nearestSlotKey(IndicatorCells.packedThreads(packed), cores[child], hops, slot);
     }
 }
