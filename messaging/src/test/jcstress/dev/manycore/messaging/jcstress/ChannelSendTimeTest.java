@@ -81,13 +81,7 @@ public class ChannelSendTimeTest {
 
         @Actor
         public void receiver(II_Result r) {
-            doorbell.prepareToPark();
-            if (channel.hasInput()) {
-                doorbell.cancelPark();
-                r.r1 = 1;
-            } else {
-                r.r1 = 0;
-            }
+            r.r1 = ParkHandshake.receiver(doorbell, channel);
         }
 
         @Actor
@@ -97,7 +91,7 @@ public class ChannelSendTimeTest {
 
         @Arbiter
         public void arbiter(II_Result r) {
-            r.r2 = doorbell.isParked() ? 1 : 0;
+            r.r2 = ParkHandshake.stillParked(doorbell);
         }
     }
 }

@@ -31,13 +31,7 @@ public class ChannelWakeUpTest {
 
     @Actor
     public void receiver(II_Result r) {
-        doorbell.prepareToPark();
-        if (channel.hasInput()) {
-            doorbell.cancelPark();
-            r.r1 = 1;
-        } else {
-            r.r1 = 0;
-        }
+        r.r1 = ParkHandshake.receiver(doorbell, channel);
     }
 
     @Actor
@@ -47,6 +41,6 @@ public class ChannelWakeUpTest {
 
     @Arbiter
     public void arbiter(II_Result r) {
-        r.r2 = doorbell.isParked() ? 1 : 0;
+        r.r2 = ParkHandshake.stillParked(doorbell);
     }
 }

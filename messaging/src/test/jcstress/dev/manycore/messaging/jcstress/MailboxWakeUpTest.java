@@ -37,13 +37,7 @@ public class MailboxWakeUpTest {
 
     @Actor
     public void owner(II_Result r) {
-        doorbell.prepareToPark();
-        if (!mailbox.isEmpty()) {
-            doorbell.cancelPark();
-            r.r1 = 1;
-        } else {
-            r.r1 = 0;
-        }
+        r.r1 = ParkHandshake.receiver(doorbell, mailbox);
     }
 
     @Actor
@@ -53,6 +47,6 @@ public class MailboxWakeUpTest {
 
     @Arbiter
     public void arbiter(II_Result r) {
-        r.r2 = doorbell.isParked() ? 1 : 0;
+        r.r2 = ParkHandshake.stillParked(doorbell);
     }
 }
