@@ -1,9 +1,9 @@
 #!/bin/bash
 # The JMH figures and studies of the issues, on a quiet machine. Usage, from the repository root after
 # ./mvnw -q package -DskipTests -pl benchmarks -am : benchmarks/scripts/quiet-run.sh OUTDIR
-# Two-thread groups (mailbox, channel, round trip) change cache regime from one fork to the next on a
-# small VM: they run with many short forks, and fork-ratios.py gives the ratio of the means over forks
-# with a bootstrap interval (and the ratio of the medians).
+# Two-thread groups (mailbox, channel, round trip) change regime from one fork to the next on a small
+# VM, and the host's slow windows last minutes: alternate.sh runs ours and the baseline in alternating
+# single forks and reports the median of the per-pair ratios.
 set -u
 OUT=${1:-/tmp/quiet}
 mkdir -p $OUT
@@ -13,12 +13,12 @@ JAR=benchmarks/target/benchmarks.jar
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 run() { name=$1; shift; echo "=== $name $(date +%T) load: $(load)"; $J -jar $JAR "$@" -rf csv -rff $OUT/$name.csv > $OUT/$name.log 2>&1; grep -A40 "^Benchmark" $OUT/$name.log | grep -v "^$"; }
 study() { name=$1; shift; echo "=== $name $(date +%T) load: $(load)"; $J -cp $JAR "$@" > $OUT/$name.log 2>&1; tail -n 30 $OUT/$name.log; }
-# the issue-3 pairs: many forks, JSON, and the ratio over forks with its bootstrap interval
-pair() { name=$1; ours=$2; base=$3; shift 3; echo "=== $name $(date +%T) load: $(load)"; $J -jar $JAR "$@" -rf json -rff $OUT/$name.json > $OUT/$name.log 2>&1; python3 $(dirname $0)/fork-ratios.py $OUT/$name.json $ours $base; }
-pair channel channel:channelSend jctoolsSpsc:queueOffer 'ChannelBenchmark' -f 16 -wi 2 -w 1 -i 3 -r 1
-pair messaging-1to1 mailbox:mailboxSend jctoolsMpsc:queueOffer 'MailboxOneToOneBenchmark' -f 8 -wi 3 -w 1 -i 5 -r 1
-pair messaging-4to1 mailbox:mailboxSend jctoolsMpsc:queueOffer 'MailboxFourToOneBenchmark' -f 8 -wi 3 -w 1 -i 5 -r 1
-pair roundtrip engineRoundTrip rawQueuePingPong 'RoundTripBenchmark' -f 8 -wi 3 -w 1 -i 5 -r 1
+# the issue-3 pairs: ours and the baseline in alternating single forks, median of the per-pair ratios
+pair() { name=$1; shift; echo "=== $name $(date +%T) load: $(load)"; JAR=$JAR $(dirname $0)/alternate.sh "$@" | tee $OUT/$name.txt; }
+pair channel 12 'ChannelBenchmark.channel$' channel:channelSend 'ChannelBenchmark.jctoolsSpsc$' jctoolsSpsc:queueOffer -wi 2 -w 1 -i 3 -r 1
+pair messaging-1to1 8 'MailboxOneToOneBenchmark.mailbox$' mailbox:mailboxSend 'MailboxOneToOneBenchmark.jctoolsMpsc$' jctoolsMpsc:queueOffer -wi 3 -w 1 -i 5 -r 1
+pair messaging-4to1 8 'MailboxFourToOneBenchmark.mailbox$' mailbox:mailboxSend 'MailboxFourToOneBenchmark.jctoolsMpsc$' jctoolsMpsc:queueOffer -wi 3 -w 1 -i 5 -r 1
+pair roundtrip 8 'RoundTripBenchmark' engineRoundTrip 'RoundTripBenchmark' rawQueuePingPong -wi 3 -w 1 -i 5 -r 1
 run channelpath 'ChannelPathBenchmark' -f 2 -wi 3 -w 1 -i 5 -r 1
 run gc-1to1 'MailboxOneToOneBenchmark' -f 1 -wi 2 -w 1 -i 3 -r 1 -prof gc
 run dqdt-decision 'DqdtDecisionBenchmark' -f 2 -wi 3 -w 1 -i 5 -r 1

@@ -163,22 +163,31 @@ public final class Worker implements Runnable {
         }
         try {
             while (running) {
-                int work = runCommands();
-                for (int i = 0; i < agentCount; i++) {
-                    work += agents[i].runDutyCycle();
-                }
-                cycleTime = UNREAD;
-                if (work > 0) {
-                    idleSteps = 0;
-                } else {
-                    idle();
-                }
+                cycle();
             }
             runCommands();
         } finally {
             for (int i = 0; i < agentCount; i++) {
                 agents[i].closeAgent();
             }
+        }
+    }
+
+    /**
+     * One pass: commands, every agent's duty cycle, then an idle step if nothing was done. A method
+     * of its own so that the JIT compiles it as a method, with its whole profile, rather than only
+     * as an on-stack replacement of {@link #run}'s loop, whose quality depends on when it happens.
+     */
+    private void cycle() {
+        int work = runCommands();
+        for (int i = 0; i < agentCount; i++) {
+            work += agents[i].runDutyCycle();
+        }
+        cycleTime = UNREAD;
+        if (work > 0) {
+            idleSteps = 0;
+        } else {
+            idle();
         }
     }
 
