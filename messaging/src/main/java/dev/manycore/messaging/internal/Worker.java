@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <pre>
  *   loop:  run commands (new agents)  ->  doWork() of every agent  ->  work? reset : idle step
- *   idle:  spins x (onSpinWait, read the next cycle's send time), yields x Thread.yield, then
+ *   idle:  spins x (read the next cycle's send time, onSpinWait), yields x Thread.yield, then
  *          doorbell.prepareToPark; re-check (running, commands, every mailbox and inbound channel);
  *          park until rung or until the earliest wakeAt time
  * </pre>
@@ -136,9 +136,10 @@ public final class Worker implements Runnable {
 
     /**
      * Worker thread only: the send time of every envelope sent in the current duty cycle, one time
-     * per cycle. After an idle spin it is the clock read by that spin, at its end: the wait pays for
-     * the read, so a message that ends the wait is answered without a clock read on its critical
-     * path (a read costs about 20 ns, as much as the rest of the hop's work). Otherwise (the cycle
+     * per cycle. After an idle spin it is the clock read by that spin (the read that also checks a
+     * {@link #requestWakeUp wake-up time}): the wait pays for the read, so a message that ends the
+     * wait is answered without a clock read on its critical path (a read costs about 20 ns, as
+     * much as the rest of the hop's work). Otherwise (the cycle
      * follows a busy cycle, a yield or a park) the clock is read at the first call in the cycle.
      * Either way the time is taken at most one idle step before the cycle starts and no later than
      * its first send; as before, a message that arrives later in the same cycle may be answered
@@ -205,16 +206,19 @@ public final class Worker implements Runnable {
     }
 
     private void idle() {
-        if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+        boolean spin = idleSteps < spins;
+        boolean timed = deadline != Long.MAX_VALUE;
+        // one clock read serves both the wake-up deadline and, in a spin, the next cycle's send time
+        long now = spin || timed ? System.nanoTime() : 0L;
+        if (timed && now - deadline >= 0) {
             deadline = Long.MAX_VALUE;
             idleSteps = 0;
             return;
         }
-        if (idleSteps < spins) {
+        if (spin) {
             idleSteps++;
+            cycleTime = now;
             Thread.onSpinWait();
-            // the next cycle's send time, read while there is nothing else to do
-            cycleTime = System.nanoTime();
         } else if (idleSteps < spins + yields) {
             idleSteps++;
             Thread.yield();
