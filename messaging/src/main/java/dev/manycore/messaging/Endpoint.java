@@ -76,8 +76,11 @@ public final class Endpoint {
      * Sends through the open channel to the right's destination, or else through its mailbox.
      * Same outcomes and checks as {@link Mailbox#send(SendRight, Object, long, long)}; a channel
      * answers FULL when its ring has no room (for a send time other than the previous message's,
-     * room for a time mark too, see {@link #openChannel(SendRight, int, long)}), and CLOSED or
-     * DENIED as the mailbox would. The receiver sees the send time given here either way.
+     * room for a time mark too, see {@link #openChannel(SendRight, int, long)}); as with a mailbox,
+     * the slots of a receive batch come back when the batch ends, not one by one while it runs
+     * (the channel's look-ahead may take back a quarter of the ring, at most 4096 slots, earlier).
+     * It answers CLOSED or DENIED as the mailbox would. The receiver sees the send time given here
+     * either way.
      *
      * @param to            a right to the destination
      * @param payload       the message

@@ -161,6 +161,43 @@ class EndpointChannelTest {
     }
 
     @Test
+    void aFullChannelReusesSlotsThroughItsLookAheadOrOnceABatchIsReleasedNotOneByOne() {
+        sender.openChannel(right, 16, 0); // look-ahead 4
+        for (int i = 0; i < 15; i++) {
+            send(i);
+        }
+        assertEquals(SendStatus.FULL, sender.send(right, 99, 0, 0));
+        List<SendStatus> duringBatch = new ArrayList<>();
+        receiver.receive(e -> {
+            received.add(e.payload());
+            duringBatch.add(sender.send(right, 100 + (int) e.payload(), 0, 0));
+        }, 5);
+        // while handling messages 0 to 3, slots 0 to 2 are free but not released: the sender does not creep
+        // into them one at a time; at message 4 its look-ahead slot (3) is free, which frees 4 slots at once
+        assertEquals(List.of(SendStatus.FULL, SendStatus.FULL, SendStatus.FULL, SendStatus.FULL, SendStatus.DELIVERED),
+                duringBatch);
+        for (int i = 15; i < 19; i++) {
+            send(i);
+        }
+        assertEquals(SendStatus.FULL, sender.send(right, 99, 0, 0));
+        receiver.receive(e -> received.add(e.payload()), 2);
+        // the end of that batch released its two slots, although the look-ahead slot is still taken
+        send(19);
+        send(20);
+        assertEquals(SendStatus.FULL, sender.send(right, 99, 0, 0));
+
+        List<Object> expected = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            expected.add(i);
+        }
+        expected.add(104);
+        for (int i = 15; i < 21; i++) {
+            expected.add(i);
+        }
+        assertEquals(expected, receiveAll());
+    }
+
+    @Test
     void fullChannelAnswersFullAndKeepsOneSlotForClosing() {
         sender.openChannel(right, 4, 0);
         send(1);

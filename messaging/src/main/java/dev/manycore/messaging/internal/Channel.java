@@ -1,13 +1,21 @@
 package dev.manycore.messaging.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * A single-producer, single-consumer ring between two endpoints that talk often: the user-space
  * fast path of Barrelfish URPC that fos report 4.2 lists beside the kernel mailbox. One sender, one
  * receiver, no claim CAS and no right check per slot; a slot is published by a store of its payload
- * and freed by a store of null (the FastFlow / JCTools {@code SpscArrayQueue} scheme), so producer
- * and consumer never read each other's index. As in JCTools, the producer looks ahead: it reads
+ * and freed by a store of null (the FastFlow / JCTools {@code SpscArrayQueue} scheme), so the
+ * consumer never reads the producer's index. As in JCTools, the producer looks ahead: it reads
  * the slot {@code lookAhead} positions on, and while that one is free it writes without reading
  * any slot the consumer writes (one read of a consumer-written line per {@code lookAhead} sends).
+ * Unlike JCTools, when that slot is still taken the producer does not creep on into the slots
+ * freed one by one right behind the consumer: it reads the index the consumer releases at the end
+ * of each batch and takes every slot below it at once. Behind a slower consumer (a busy server),
+ * creeping moved a line between the two cores for every message; measured on a 2-vCPU VM, a
+ * receiver doing some work per message gained about half again in throughput.
  *
  * <p><b>Headers.</b> Sender, receiver and hop count are the channel's own (fixed for its two
  * endpoints), so no slot holds them. The correlation id is a word per slot. The send time
@@ -21,8 +29,9 @@ package dev.manycore.messaging.internal;
  * <pre>
  *   payloads[s], headers[2s] = correlation, headers[2s+1] = send time of a TIME slot (EnvelopeSlots)
  *   ... | m1 | m2 | TIME(t2) | m3 | m4 | ...    m1, m2 sent at t1 (the opening time or an earlier mark)
- *   one slot is kept free for the CLOSE marker: data is FULL when slot (p + 1) is still taken,
- *   and a message at a new send time needs two slots (mark and message) besides that one
+ *   one slot is kept free for the CLOSE marker: data is FULL when neither the look-ahead slot is
+ *   free nor the released consumer index leaves slot (p + 1) free; a message at a new send time
+ *   needs two slots (mark and message) besides that one
  *   producerLimit: slots below it are known free (slot limit itself too, for CLOSE)
  * </pre>
  *
@@ -38,11 +47,13 @@ package dev.manycore.messaging.internal;
  * {@code p + lookAhead} is free, its previous element ({@code p + lookAhead - capacity}) and every
  * element before it were taken: the slots of indexes {@code p} to {@code p + lookAhead} are all free,
  * and the acquire load of that null orders the consumer's earlier frees before the producer's
- * writes.
+ * writes. The released index is safe the same way: the consumer stores it with release semantics
+ * after freeing every slot below it, and the producer loads it with acquire semantics.
  *
  * <p>The producer's and the consumer's private indexes sit on separate cache lines (padding
  * superclasses, as in JCTools), so neither side's bookkeeping invalidates the other's line; the
- * only shared lines are the slots themselves.
+ * only shared lines are the slots themselves and, when the ring is nearly full, the consumer's
+ * index line, read once per refill.
  *
  * <p>Thread-safety: {@link #offer}, {@link #closeForSending()} from the producer thread only;
  * {@link #drain}, {@link #take()}, {@link #hasInput()} and {@link #sendTimeAt} from the consumer
@@ -71,6 +82,16 @@ public final class Channel extends ChannelConsumerFields {
 
     /** JCTools' bound on the look-ahead step. */
     private static final int MAX_LOOK_AHEAD = 4096;
+
+    private static final VarHandle CONSUMER_INDEX;
+
+    static {
+        try {
+            CONSUMER_INDEX = MethodHandles.lookup().findVarHandle(ChannelConsumerFields.class, "consumerIndex", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Object sender;
     private final int lookAhead;
@@ -170,15 +191,22 @@ public final class Channel extends ChannelConsumerFields {
         }
     }
 
-    /** Producer only: moves the limit on, by the look-ahead if its slot is free, else by one. */
+    /**
+     * Producer only: moves the limit on, by the look-ahead if its slot is free, else to every slot
+     * the consumer has released (its index, published at the end of each {@link #drain} or
+     * {@link #take}). Near a full ring the producer thus takes the released slots in one step,
+     * instead of one slot at a time right behind the consumer, which bounced each line between the
+     * two cores once per message. The last released slot stays free for {@link #CLOSE}.
+     */
     private boolean findRoom(long p) {
         long ahead = p + lookAhead;
         if (PAYLOADS.getAcquire(payloads, (int) ahead & mask) == null) {
             producerLimit = ahead;
             return true;
         }
-        if (PAYLOADS.getAcquire(payloads, (int) (p + 1) & mask) == null) {
-            producerLimit = p + 1;
+        long released = (long) CONSUMER_INDEX.getAcquire(this) + mask;
+        if (released > p) {
+            producerLimit = released;
             return true;
         }
         return false;
@@ -219,7 +247,7 @@ public final class Channel extends ChannelConsumerFields {
                 sendTime = sendTimeWord(slot);
             }
             PAYLOADS.setRelease(payloads, slot, null);
-            consumerIndex++;
+            CONSUMER_INDEX.setRelease(this, consumerIndex + 1);
             if (payload != TIME) {
                 return payload;
             }
@@ -276,7 +304,7 @@ public final class Channel extends ChannelConsumerFields {
                 }
             }
         } finally {
-            consumerIndex = c;
+            CONSUMER_INDEX.setRelease(this, c);
         }
         return n;
     }
