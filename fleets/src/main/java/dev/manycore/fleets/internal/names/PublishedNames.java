@@ -25,7 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * the requester as a watcher, then reads; a replica that commits a delete or move first publishes,
  * then takes the watchers and sends each a {@link dev.manycore.messaging.NameInvalidation}. A
  * resolve that read the old binding registered before the take, so it is invalidated; one that
- * registered after it reads the new binding.
+ * registered after it reads the new binding. A resolve that finds no binding leaves no watcher
+ * behind: a miss is never cached (the sender gets {@link dev.manycore.messaging.NameNotBoundException}),
+ * so there is nothing to invalidate, and requesters probing names that do not exist cannot grow the
+ * watcher table. The table so holds at most one entry per bound name and requester that resolved it.
+ * A requester is added inside the map's own atomic {@code compute}, so it can never land in a set
+ * that a concurrent miss's clean-up or a replica's take has just unlinked (jcstress
+ * {@code PublishedNamesWatchStress}).
  *
  * <p>Thread-safe (concurrent maps; linearisation points: the map operations).
  */
@@ -44,9 +50,17 @@ public final class PublishedNames implements NameResolver {
 
     @Override
     public Optional<NameBinding> resolve(Name name, Address requester) {
-        watchers.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet()).add(requester);
+        watchers.compute(name, (n, set) -> {
+            Set<Address> watching = set == null ? ConcurrentHashMap.newKeySet() : set;
+            watching.add(requester);
+            return watching;
+        });
         Published p = names.get(name);
         if (p == null || p.mappings.isEmpty()) {
+            watchers.computeIfPresent(name, (n, set) -> {
+                set.remove(requester);
+                return set.isEmpty() ? null : set;
+            });
             return Optional.empty();
         }
         Address best = Nearest.among(topology, topology.clusterOf(requester.core()), p.mappings);
@@ -74,6 +88,20 @@ public final class PublishedNames implements NameResolver {
     Set<Address> takeWatchers(Name name) {
         Set<Address> w = watchers.remove(name);
         return w == null ? Set.of() : w;
+    }
+
+    /** @return how many names have watchers (tests) */
+    int watchedNames() {
+        return watchers.size();
+    }
+
+    /**
+     * @param name a name
+     * @return its watchers now, a copy (tests)
+     */
+    Set<Address> watchersOf(Name name) {
+        Set<Address> w = watchers.get(name);
+        return w == null ? Set.of() : Set.copyOf(w);
     }
 
     private record Published(List<Address> mappings, long version) {
