@@ -15,7 +15,7 @@ import java.lang.invoke.VarHandle;
  * freed one by one right behind the consumer: it reads the index the consumer releases at the end
  * of each batch and takes every slot below it at once. Behind a slower consumer (a busy server),
  * creeping moved a line between the two cores for every message; measured on a 2-vCPU VM, a
- * receiver doing some work per message gained about half again in throughput.
+ * receiver doing some work per message gained a quarter to a half in throughput.
  *
  * <p><b>Headers.</b> Sender, receiver and hop count are the channel's own (fixed for its two
  * endpoints), so no slot holds them. The correlation id is a word per slot. The send time
