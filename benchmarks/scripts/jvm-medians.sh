@@ -21,7 +21,9 @@ for i in $(seq "$jvms"); do
           END {if (length(r) == 4) print jar, r["channel"], r["jctoolsSpsc"], r["mailbox"], r["jctoolsMpsc"]; else print jar, "failed" > "/dev/stderr"}'
   done
 done | awk '
-  function median(a, n,   i, j, t) {
+  # median of v[k, 0..n-1], sorted in a copy
+  function median(v, k, n,   a, i, j, t) {
+    for (i = 0; i < n; i++) a[i] = v[k, i]
     for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
     return n % 2 ? a[int(n / 2)] : (a[n / 2 - 1] + a[n / 2]) / 2
   }
@@ -31,8 +33,7 @@ done | awk '
     if (m == 0) { print "no JVM finished"; exit 1 }
     for (o = 0; o < m; o++) {
       k = order[o]; c = n[k]
-      for (i = 0; i < c; i++) { a1[i] = ch[k, i]; a2[i] = sp[k, i]; a3[i] = mb[k, i]; a4[i] = mp[k, i]; a5[i] = rc[k, i]; a6[i] = rm[k, i] }
       printf "%s: %d JVMs, median p50 msgs/us: channel %.0f, jctoolsSpsc %.0f, mailbox %.1f, jctoolsMpsc %.1f; median ratio channel/spsc %.2f, mailbox/mpsc %.2f\n",
-        k, c, median(a1, c), median(a2, c), median(a3, c), median(a4, c), median(a5, c), median(a6, c)
+        k, c, median(ch, k, c), median(sp, k, c), median(mb, k, c), median(mp, k, c), median(rc, k, c), median(rm, k, c)
     }
   }'
