@@ -288,4 +288,93 @@ class EndpointChannelTest {
 
         assertEquals(3, receiver.discardUndelivered());
     }
+
+    @Test
+    void largeReceivesTakeChunksWithEachMessagesOwnHeadersAcrossTimeMarksAndLaps() {
+        sender.openChannel(right, 64, 0);
+        int next = 0;
+        List<String> got = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int round = 0; round < 12; round++) {
+            // 50 messages, a new send time every 7 (time marks inside chunks), then receives of 40 and of the rest
+            for (int i = 0; i < 50; i++, next++) {
+                assertEquals(SendStatus.DELIVERED, sender.send(right, next, next, next / 7), "send " + next);
+                expected.add(next + "#" + next + "@" + next / 7);
+            }
+            int taken = receiver.receive(e -> got.add(e.payload() + "#" + e.correlationId() + "@" + e.sendTime()), 40);
+            taken += receiver.receive(e -> got.add(e.payload() + "#" + e.correlationId() + "@" + e.sendTime()), 64);
+            assertEquals(50, taken, "round " + round);
+        }
+
+        assertEquals(expected, got);
+    }
+
+    @Test
+    void aHandlerThrowingInsideAChunkHasTakenThatMessageAndFreedEverySlotItTook() {
+        sender.openChannel(right, 64, 0);
+        for (int i = 0; i < 40; i++) {
+            send(i);
+        }
+        thrown(IllegalStateException.class, () -> receiver.receive(e -> {
+            received.add(e.payload());
+            if ((Integer) e.payload() == 20) {
+                throw new IllegalStateException("handler failed at 20");
+            }
+        }, 64), "failed at 20");
+        List<Object> expected = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            expected.add(i);
+        }
+        assertEquals(expected, receiveAll());
+
+        // every slot came back: 63 more fit (one is kept for closing), then the ring is full
+        int room = 0;
+        while (sender.send(right, 100 + room, 0, 0) == SendStatus.DELIVERED) {
+            room++;
+        }
+        assertEquals(63, room);
+    }
+
+    @Test
+    void aRingSmallerThanAChunkHandsOverEachMessageOnce() {
+        sender.openChannel(right, 8, 0);
+        for (int i = 0; i < 7; i++) {
+            send(i);
+        }
+        sender.closeChannel(right);
+
+        assertEquals(7, receiver.receive(e -> received.add(e.payload()), 64));
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), received);
+        assertEquals(0, receiver.inboundChannels());
+    }
+
+    @Test
+    void everyMessageArrivesOnceInOrderWithItsHeadersWhateverTheSendAndReceiveSizes() {
+        // seeded: runs of sends until FULL or a random count, receives of limits around the chunk size
+        java.util.Random random = new java.util.Random(20261207);
+        int[] limits = {1, 3, 15, 16, 17, 31, 40, 64, 200};
+        sender.openChannel(right, 64, 0);
+        List<String> sent = new ArrayList<>();
+        List<String> got = new ArrayList<>();
+        int next = 0;
+        for (int step = 0; step < 3000; step++) {
+            if (random.nextBoolean()) {
+                for (int k = random.nextInt(70); k > 0; k--, next++) {
+                    long time = next / (1 + random.nextInt(9));
+                    if (sender.send(right, next, next, time) != SendStatus.DELIVERED) {
+                        break;
+                    }
+                    sent.add(next + "#" + next + "@" + time);
+                }
+            } else {
+                receiver.receive(e -> got.add(e.payload() + "#" + e.correlationId() + "@" + e.sendTime()),
+                        limits[random.nextInt(limits.length)]);
+            }
+        }
+        while (receiver.receive(e -> got.add(e.payload() + "#" + e.correlationId() + "@" + e.sendTime()), 64) > 0) {
+            // the rest
+        }
+
+        assertEquals(sent, got);
+    }
 }

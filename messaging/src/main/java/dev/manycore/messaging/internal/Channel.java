@@ -35,9 +35,19 @@ import java.lang.invoke.VarHandle;
  *   producerLimit: slots below it are known free (slot limit itself too, for CLOSE)
  * </pre>
  *
+ * <p><b>Chunks.</b> The consumer looks ahead too: when the slot {@link #CHUNK} - 1 past its index is
+ * published, so is every slot before it (the producer publishes in index order; only a time mark,
+ * published after the message behind it, can lag, and the consumer takes marks one by one). It then
+ * hands the chunk over with plain loads after that one acquire load, and frees it with plain stores
+ * after one release fence. Why: C2 compiled the earlier loop, an acquire and a release per slot, in
+ * two shapes from one JVM to the next, one of them about a third slower (the loop peeled, its
+ * locals reloaded from the stack); the chunk loop has no barrier to reload around, and it ran at
+ * the fast shape's speed in most JVMs measured (benchmarks/results, session 10).
+ *
  * <p>Linearisation points: a send at the store of its payload, or, for a send at a new time, at
  * the store of its time mark (the message is stored first, so a consumer that sees the mark sees
- * the message after it); a take at the release store of null into its slot; the close at the
+ * the message after it); a take at the store of null into its slot (a release store, or a plain
+ * store after a release fence for a chunk); the close at the
  * volatile store of {@link #CLOSE}. With a doorbell, the publishing store (payload, or mark) is
  * volatile, not just release, because it is the sender's half of the {@link
  * dev.manycore.messaging.Doorbell} handshake (a store that must precede the load of the receiver's
@@ -79,6 +89,9 @@ public final class Channel extends ChannelConsumerFields {
 
     /** The smallest capacity: a message at a new send time takes two slots, and one is kept for CLOSE. */
     public static final int MIN_CAPACITY = 4;
+
+    /** Slots the consumer takes after one acquire load, when the last of them is published. */
+    static final int CHUNK = 16;
 
     /** JCTools' bound on the look-ahead step. */
     private static final int MAX_LOOK_AHEAD = 4096;
@@ -267,11 +280,18 @@ public final class Channel extends ChannelConsumerFields {
 
     /**
      * Consumer only: hands up to {@code limit} published messages, in order, to {@code consumer},
-     * each while its slot is still published, and frees each slot when the call returns (also when
-     * it throws). A time mark is taken on the way (its time becomes {@link #sendTimeAt}'s answer);
-     * meeting {@link #CLOSE} takes it and {@link #isFinished() finishes} the channel. The loop keeps
-     * the ring's array, mask and index in locals and writes the index back once, at the end:
-     * between the acquire loads and release stores of the slots, nothing else is re-read.
+     * each while its slot is still published, and frees every slot it takes before it returns (also
+     * when it throws: the message being handed over then counts as taken). A time mark is taken on
+     * the way (its time becomes {@link #sendTimeAt}'s answer); meeting {@link #CLOSE} takes it and
+     * {@link #isFinished() finishes} the channel.
+     *
+     * <p>Two paths. While {@value #CHUNK} or more messages may still be handed over and the slot
+     * {@value #CHUNK} - 1 ahead is published, the whole chunk is: its slots are read with plain loads
+     * after that one acquire load, and freed together after one release fence, so the hand-over loop
+     * has no memory barrier for the JIT to reload the consumer's fields around (rings of fewer than
+     * {@value #CHUNK} slots never take this path). Otherwise, and for marks and {@link #CLOSE}, one
+     * slot at a time: an acquire load, the hand-over, a release store of null. The ring's array,
+     * mask and index stay in locals and the index is written back once, at the end.
      *
      * @param consumer reads each message in place
      * @param limit    the most messages to hand over
@@ -284,9 +304,36 @@ public final class Channel extends ChannelConsumerFields {
         final Object[] buffer = payloads;
         final int m = mask;
         long c = consumerIndex;
+        long freed = c;
         int n = 0;
         try {
             while (n < limit) {
+                if (m >= CHUNK - 1 && limit - n >= CHUNK && PAYLOADS.getAcquire(buffer, (int) (c + CHUNK - 1) & m) != null) {
+                    // a chunk: the producer published every slot before that one earlier, in order, but for a time
+                    // mark (published after the message behind it), which the slot-by-slot path below takes
+                    long end = c + CHUNK;
+                    while (c < end) {
+                        int slot = (int) c & m;
+                        Object payload = buffer[slot];
+                        if (payload == null || payload == TIME || payload == CLOSE) {
+                            break;
+                        }
+                        n++;
+                        consumer.onSlot(slot);
+                        c++;
+                    }
+                    // the reads of these slots come before the nulls that hand them back to the producer
+                    VarHandle.releaseFence();
+                    final int from = (int) freed;
+                    final int count = (int) (c - freed);
+                    for (int k = 0; k < count; k++) {
+                        buffer[(from + k) & m] = null;
+                    }
+                    freed = c;
+                    if (c == end) {
+                        continue;
+                    }
+                }
                 int slot = (int) c & m;
                 Object payload = PAYLOADS.getAcquire(buffer, slot);
                 if (payload == null) {
@@ -295,27 +342,28 @@ public final class Channel extends ChannelConsumerFields {
                 if (payload == TIME) {
                     // the message after the mark was stored before it: the next slot is published
                     sendTime = sendTimeWord(slot);
-                    PAYLOADS.setRelease(buffer, slot, null);
-                    c++;
-                    continue;
-                }
-                if (payload == CLOSE) {
+                } else if (payload == CLOSE) {
                     finished = true;
-                    PAYLOADS.setRelease(buffer, slot, null);
-                    c++;
+                } else {
+                    n++;
+                    consumer.onSlot(slot);
+                }
+                PAYLOADS.setRelease(buffer, slot, null);
+                freed = ++c;
+                if (payload == CLOSE) {
                     break;
                 }
-                n++;
-                try {
-                    consumer.onSlot(slot);
-                } finally {
-                    PAYLOADS.setRelease(buffer, slot, null);
-                    c++;
-                }
             }
-        } finally {
-            CONSUMER_INDEX.setRelease(this, c);
+        } catch (Throwable t) {
+            // only the consumer throws: the message it was handed at c is taken all the same
+            VarHandle.releaseFence();
+            for (; freed <= c; freed++) {
+                buffer[(int) freed & m] = null;
+            }
+            CONSUMER_INDEX.setRelease(this, c + 1);
+            throw t;
         }
+        CONSUMER_INDEX.setRelease(this, c);
         return n;
     }
 
