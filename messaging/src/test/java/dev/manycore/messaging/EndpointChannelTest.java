@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import static dev.manycore.messaging.Expect.thrown;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,6 +28,15 @@ class EndpointChannelTest {
             // batches of 3 to cross batch boundaries
         }
         return received;
+    }
+
+    /** A message as the chunk tests compare it: payload, correlation id and send time. */
+    private static String entry(Object payload, long correlationId, long sendTime) {
+        return payload + "#" + correlationId + "@" + sendTime;
+    }
+
+    private static MessageHandler<Object> recordingInto(List<String> into) {
+        return e -> into.add(entry(e.payload(), e.correlationId(), e.sendTime()));
     }
 
     private void send(Object payload) {
@@ -299,10 +309,10 @@ class EndpointChannelTest {
             // 50 messages, a new send time every 7 (time marks inside chunks), then receives of 40 and of the rest
             for (int i = 0; i < 50; i++, next++) {
                 assertEquals(SendStatus.DELIVERED, sender.send(right, next, next, next / 7), "send " + next);
-                expected.add(next + "#" + next + "@" + next / 7);
+                expected.add(entry(next, next, next / 7));
             }
-            int taken = receiver.receive(e -> got.add(e.payload() + "#" + e.correlationId() + "@" + e.sendTime()), 40);
-            taken += receiver.receive(e -> got.add(e.payload() + "#" + e.correlationId() + "@" + e.sendTime()), 64);
+            int taken = receiver.receive(recordingInto(got), 40);
+            taken += receiver.receive(recordingInto(got), 64);
             assertEquals(50, taken, "round " + round);
         }
 
@@ -351,7 +361,7 @@ class EndpointChannelTest {
     @Test
     void everyMessageArrivesOnceInOrderWithItsHeadersWhateverTheSendAndReceiveSizes() {
         // seeded: runs of sends until FULL or a random count, receives of limits around the chunk size
-        java.util.Random random = new java.util.Random(20261207);
+        Random random = new Random(20261207);
         int[] limits = {1, 3, 15, 16, 17, 31, 40, 64, 200};
         sender.openChannel(right, 64, 0);
         List<String> sent = new ArrayList<>();
@@ -364,14 +374,14 @@ class EndpointChannelTest {
                     if (sender.send(right, next, next, time) != SendStatus.DELIVERED) {
                         break;
                     }
-                    sent.add(next + "#" + next + "@" + time);
+                    sent.add(entry(next, next, time));
                 }
             } else {
-                receiver.receive(e -> got.add(e.payload() + "#" + e.correlationId() + "@" + e.sendTime()),
+                receiver.receive(recordingInto(got),
                         limits[random.nextInt(limits.length)]);
             }
         }
-        while (receiver.receive(e -> got.add(e.payload() + "#" + e.correlationId() + "@" + e.sendTime()), 64) > 0) {
+        while (receiver.receive(recordingInto(got), 64) > 0) {
             // the rest
         }
 

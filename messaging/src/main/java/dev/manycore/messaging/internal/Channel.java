@@ -322,13 +322,7 @@ public final class Channel extends ChannelConsumerFields {
                         consumer.onSlot(slot);
                         c++;
                     }
-                    // the reads of these slots come before the nulls that hand them back to the producer
-                    VarHandle.releaseFence();
-                    final int from = (int) freed;
-                    final int count = (int) (c - freed);
-                    for (int k = 0; k < count; k++) {
-                        buffer[(from + k) & m] = null;
-                    }
+                    free(buffer, m, freed, c);
                     freed = c;
                     if (c == end) {
                         continue;
@@ -356,15 +350,27 @@ public final class Channel extends ChannelConsumerFields {
             }
         } catch (Throwable t) {
             // only the consumer throws: the message it was handed at c is taken all the same
-            VarHandle.releaseFence();
-            for (; freed <= c; freed++) {
-                buffer[(int) freed & m] = null;
-            }
+            free(buffer, m, freed, c + 1);
             CONSUMER_INDEX.setRelease(this, c + 1);
             throw t;
         }
         CONSUMER_INDEX.setRelease(this, c);
         return n;
+    }
+
+    /**
+     * Consumer only: frees the taken slots of indexes {@code from} to {@code to - 1} (fewer than a
+     * ring's worth) with plain stores of null, after a release fence that orders the consumer's reads
+     * of them before the nulls the producer acquires. The loop counts in an {@code int}: over a
+     * {@code long} index that stays live after it, C2 kept the index on the stack (30 % on one thread).
+     */
+    private static void free(Object[] buffer, int m, long from, long to) {
+        VarHandle.releaseFence();
+        final int first = (int) from;
+        final int count = (int) (to - from);
+        for (int k = 0; k < count; k++) {
+            buffer[(first + k) & m] = null;
+        }
     }
 
     /** @return consumer only: true once the close marker was taken */
