@@ -244,9 +244,11 @@ public final class CustomFleet {
 
             Fleet kv = Fleet.builder(engine, "kv", KvMember::new)
                     .cores(List.of(core(chip, 1, 1, 3), core(chip, 6, 6, 3))).start();
-            kv.whenView(v -> v.size() == 2).get(30, TimeUnit.SECONDS);
+            MembershipView first = kv.whenView(v -> v.size() == 2).get(30, TimeUnit.SECONDS);
             try (FleetRegistration registration = FleetRegistration.follow(kv, NAME,
                     NameFlags.serviceSet(LookupPolicy.KEY_AFFINITY), apps)) {
+                // following is asynchronous: the clients' first lookups need the members registered
+                registration.whenSynced(first.epoch()).get(30, TimeUnit.SECONDS);
                 System.out.println("== a key-value fleet of your own, registered as " + NAME + " (key affinity) ==");
                 System.out.println("members: " + kv.members());
 

@@ -14,10 +14,13 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FleetRegistrationTest {
 
@@ -53,6 +56,44 @@ class FleetRegistrationTest {
             awaitMembers(client, name, Set.copyOf(after.members()));
             assertEquals(Set.of(first.members().get(0), first.members().get(2), joiner), Set.copyOf(after.members()));
             registration.close();
+        }
+    }
+
+    @Test
+    void whenSyncedCompletesOnceTheNameListsTheViewAndFailsOnClose() throws Exception {
+        Topology topology = Topology.tsar(4, 4);
+        try (ThreadedEngine engine = ThreadedEngine.builder(topology).workers(2).build()) {
+            engine.start();
+            NameService names = NameService.builder(engine).cores(List.of(topology.core(0))).start();
+            Fleet cells = Fleet.builder(engine, "cells", Idle::new)
+                    .cores(List.of(topology.core(20), topology.core(40))).start();
+            MembershipView first = cells.whenView(v -> v.size() == 2).get(30, TimeUnit.SECONDS);
+            NameServiceClient client = names.client(topology.core(1), "app");
+            Name name = Name.of("/svc/cells");
+            FleetRegistration registration = FleetRegistration.follow(cells, name,
+                    NameFlags.serviceSet(LookupPolicy.NEAREST), client);
+            IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                    () -> registration.whenSynced(0));
+            assertTrue(zero.getMessage().contains("epoch 0"), zero.getMessage());
+
+            long synced = registration.whenSynced(first.epoch()).get(30, TimeUnit.SECONDS);
+            assertTrue(synced >= first.epoch(), "synced " + synced);
+            // no polling: the name lists the view's members as soon as the future completes
+            assertEquals(Set.copyOf(first.members()), Set.copyOf(client.blocking().lookupAll(name)));
+
+            cells.grow(topology.core(44)).get(30, TimeUnit.SECONDS);
+            MembershipView grown = cells.whenView(v -> v.size() == 3).get(30, TimeUnit.SECONDS);
+            registration.whenSynced(grown.epoch()).get(30, TimeUnit.SECONDS);
+            assertEquals(Set.copyOf(grown.members()), Set.copyOf(client.blocking().lookupAll(name)));
+            assertEquals(grown.epoch(), registration.syncedEpoch());
+
+            CompletableFuture<Long> never = registration.whenSynced(grown.epoch() + 1);
+            registration.close();
+            ExecutionException closed = assertThrows(ExecutionException.class, () -> never.get(30, TimeUnit.SECONDS));
+            assertTrue(closed.getCause() instanceof IllegalStateException, closed.toString());
+            assertTrue(closed.getCause().getMessage().contains("closed before view " + (grown.epoch() + 1)),
+                    closed.getCause().getMessage());
+            assertEquals(grown.epoch(), registration.whenSynced(grown.epoch()).getNow(-1L));
         }
     }
 
