@@ -337,6 +337,14 @@ class EndpointChannelTest {
         }
         assertEquals(expected, receiveAll());
 
+        // every slot it took was freed: one message at a time for two laps, each comes once (a slot left
+        // unfreed would be read again a lap later, before the sender reaches it)
+        for (int i = 0; i < 128; i++) {
+            received.clear();
+            send(1000 + i);
+            assertEquals(List.of(1000 + i), receiveAll(), "lap message " + i);
+        }
+
         // every slot came back: 63 more fit (one is kept for closing), then the ring is full
         int room = 0;
         while (sender.send(right, 100 + room, 0, 0) == SendStatus.DELIVERED) {
