@@ -328,11 +328,12 @@ public final class Channel extends ChannelConsumerFields {
                         c++;
                     }
                     n += k - first;
-                    free(buffer, first, k);
                     freed = c;
                     if (k == end) {
+                        freeChunk(buffer, first);
                         continue;
                     }
+                    free(buffer, first, k);
                 }
                 int slot = (int) c & m;
                 Object payload = PAYLOADS.getAcquire(buffer, slot);
@@ -375,6 +376,17 @@ public final class Channel extends ChannelConsumerFields {
         VarHandle.releaseFence();
         for (int j = from; j < to; j++) {
             buffer[j] = null;
+        }
+    }
+
+    /**
+     * Consumer only: {@link #free} of a whole chunk, {@code first} to {@code first + CHUNK - 1}. A
+     * constant trip count, so C2 unrolls it fully.
+     */
+    private static void freeChunk(Object[] buffer, int first) {
+        VarHandle.releaseFence();
+        for (int j = 0; j < CHUNK; j++) {
+            buffer[first + j] = null;
         }
     }
 
