@@ -39,7 +39,8 @@ import java.lang.invoke.VarHandle;
  * published, so is every slot before it (the producer publishes in index order; only a time mark,
  * published after the message behind it, can lag, and the consumer takes marks one by one). It then
  * hands the chunk over with plain loads after that one acquire load, and frees it with plain stores
- * after one release fence. Why: C2 compiled the earlier loop, an acquire and a release per slot, in
+ * after one release fence. A chunk never crosses the end of the array, so both loops run over
+ * plain array indexes. Why: C2 compiled the earlier loop, an acquire and a release per slot, in
  * two shapes from one JVM to the next, one of them about a third slower (the loop peeled, its
  * locals reloaded from the stack); the chunk loop has no barrier to reload around, and it ran at
  * the fast shape's speed in most JVMs measured (benchmarks/results, session 10).
