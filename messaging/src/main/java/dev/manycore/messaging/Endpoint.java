@@ -89,7 +89,7 @@ public final class Endpoint {
      * @return the outcome
      */
     public <T> SendStatus send(SendRight<T> to, T payload, long correlationId, long sendTime) {
-        Object route = to.channel;
+        Channel route = to.channel;
         if (route == null) {
             return to.mailbox().send(to, payload, correlationId, sendTime);
         }
@@ -97,7 +97,7 @@ public final class Endpoint {
         if (refused != null) {
             return refused;
         }
-        return ((Channel) route).offer(payload, correlationId, sendTime) ? SendStatus.DELIVERED : SendStatus.FULL;
+        return route.offer(payload, correlationId, sendTime) ? SendStatus.DELIVERED : SendStatus.FULL;
     }
 
     /**

@@ -185,7 +185,9 @@ public final class Mailbox<T> {
      * The checks of every send, whatever its transport (this mailbox or a channel to its owner):
      * payload not null, right of this mailbox, right valid (a right's epoch is never
      * {@link #CLOSED_EPOCH}, so one compare admits a valid right and the closed case is sorted out
-     * only on refusal), payload class immutable in checked mode (cached per right).
+     * only on refusal), payload class immutable in checked mode. The class test is cached per right,
+     * in unchecked mode too (where every class passes): a send of the class that passed last costs
+     * one load and one compare, with no separate test of the mode.
      *
      * @return null when the send may go ahead, else CLOSED or DENIED
      */
@@ -200,11 +202,18 @@ public final class Mailbox<T> {
         if (right.epoch() != e) {
             return e == CLOSED_EPOCH ? SendStatus.CLOSED : SendStatus.DENIED;
         }
-        if (checked && payload.getClass() != right.checkedClass) {
-            PayloadCheck.requireImmutable(payload);
-            right.checkedClass = payload.getClass();
+        if (payload.getClass() != right.checkedClass) {
+            admitClass(right, payload);
         }
         return null;
+    }
+
+    /** The first send of a payload class with a right (or one after another class): checks it in checked mode, caches it. */
+    private void admitClass(SendRight<?> right, Object payload) {
+        if (checked) {
+            PayloadCheck.requireImmutable(payload);
+        }
+        right.checkedClass = payload.getClass();
     }
 
     /** Enqueues with no right or payload check: control messages of {@link Endpoint}. */

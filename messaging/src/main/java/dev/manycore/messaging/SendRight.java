@@ -1,5 +1,7 @@
 package dev.manycore.messaging;
 
+import dev.manycore.messaging.internal.Channel;
+
 /**
  * The capability to send to one {@link Mailbox}: fos's "who may send to whom". Only the mailbox
  * issues rights ({@link Mailbox#grant(Address)}); there is no public constructor, the class is final
@@ -37,11 +39,12 @@ public final class SendRight<T> {
     private final int hops;
     private volatile int epoch;
     /** The open channel for this (holder, destination) pair, set and read by the holder's {@link Endpoint} only. */
-    Object channel;
+    Channel channel;
     /**
-     * The last payload class that passed the checked-mode test with this right: a sender usually
-     * sends one class again and again, so the check becomes one load and one compare. Racy by
-     * design: any value ever written is a class that passed, so a stale read only costs a re-check.
+     * The last payload class admitted with this right (in checked mode, one that passed the
+     * immutability test; in unchecked mode, any): a sender usually sends one class again and again,
+     * so the check becomes one load and one compare. Racy by design: any value ever written is a
+     * class that was admitted, so a stale read only costs a re-check.
      */
     Class<?> checkedClass;
 

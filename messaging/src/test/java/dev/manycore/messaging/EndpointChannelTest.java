@@ -395,4 +395,25 @@ class EndpointChannelTest {
 
         assertEquals(sent, got);
     }
+
+    @Test
+    void aChannelToAMailboxWithADoorbellRingsItAtEverySendAcrossLaps() {
+        // the doorbell's consumer is a thread that never starts: unpark does nothing to it
+        Doorbell doorbell = new Doorbell(new Thread(() -> { }));
+        Endpoint parked = Endpoint.of(Mailbox.builder(new Address(MESH.core(1), 2)).capacity(64).topology(MESH)
+                .doorbell(doorbell).build());
+        SendRight<Object> toParked = parked.mailbox().grant(sender.address());
+        assertEquals(SendStatus.DELIVERED, sender.openChannel(toParked, 16, 0));
+        while (parked.receive(e -> received.add(e.payload()), 64) > 0) {
+            // takes the opening
+        }
+        for (int i = 0; i < 5 * 16; i++) {
+            doorbell.prepareToPark();
+            assertEquals(SendStatus.DELIVERED, sender.send(toParked, i, 0, i % 3 == 0 ? 0 : 7), "send " + i);
+            assertFalse(doorbell.isParked(), "send " + i + " left the receiver parked");
+            assertEquals(1, parked.receive(e -> received.add(e.payload()), 64), "receive " + i);
+        }
+        assertEquals(80, received.size());
+        assertEquals(79, received.get(79));
+    }
 }

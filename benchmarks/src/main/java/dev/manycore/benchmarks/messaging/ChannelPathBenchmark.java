@@ -7,6 +7,7 @@ import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.varhandle.SpscVarHandleArrayQueue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.CompilerControl;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -82,6 +83,13 @@ public class ChannelPathBenchmark {
         return sendAndReceive(sender, right, receiver, 0L);
     }
 
+    /**
+     * Compiled on its own, never inlined into a benchmark method: whether C2 inlined it depended on
+     * its compiled size (InlineSmallCode), so a few bytes less in the send path could change the
+     * compiled shape of the whole loop (the mailbox case moved from 7.6 to 10.4 ns a message on
+     * such a change, session 12). One call per batch of {@value #BATCH} messages.
+     */
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     private int sendAndReceive(Endpoint sender, SendRight<Object> right, Endpoint receiver, long sendTime) {
         for (int i = 0; i < BATCH; i++) {
             sender.send(right, ChannelBenchmark.PAYLOAD, i, sendTime);

@@ -33,6 +33,7 @@ import java.lang.invoke.VarHandle;
  *   free nor the released consumer index leaves slot (p + 1) free; a message at a new send time
  *   needs two slots (mark and message) besides that one
  *   producerLimit: slots below it are known free (slot limit itself too, for CLOSE)
+ *   fastLimit: producerLimit on a channel with no doorbell; the lowest long with one (see offer)
  * </pre>
  *
  * <p><b>Chunks.</b> The consumer looks ahead too: when the slot {@link #CHUNK} - 1 past its index is
@@ -150,7 +151,13 @@ public final class Channel extends ChannelConsumerFields {
     }
 
     /**
-     * Producer only.
+     * Producer only. The fast path, a send at the previous send time into a slot known free on a
+     * channel with no doorbell, is one compare of the index against {@code fastLimit} and one of
+     * the time: its stores (correlation, payload, index) and nothing else. A channel with a
+     * doorbell keeps {@code fastLimit} at its lowest, so all its sends take {@code offerSlow}, whose
+     * publish is volatile and rings; they pay for that store anyway. Why it matters: the doorbell's
+     * null test on the fast path was two more instructions a send, and in the two-thread JMH pair
+     * the sender's throughput follows its instruction count (session 12, messaging/NOTES.md).
      *
      * @param payload     not null
      * @param correlation the correlation id
@@ -159,6 +166,21 @@ public final class Channel extends ChannelConsumerFields {
      */
     public boolean offer(Object payload, long correlation, long sendTime) {
         long p = producerIndex;
+        if (p < fastLimit && sendTime == lastSendTime) {
+            int slot = (int) p & mask;
+            writeCorrelation(slot, correlation);
+            PAYLOADS.setRelease(payloads, slot, payload);
+            producerIndex = p + 1;
+            return true;
+        }
+        return offerSlow(p, payload, correlation, sendTime);
+    }
+
+    /**
+     * Producer only: every send that the fast path of {@link #offer} does not take: a new send
+     * time, a look-ahead step, a full ring, and every send of a channel with a doorbell.
+     */
+    private boolean offerSlow(long p, Object payload, long correlation, long sendTime) {
         if (sendTime != lastSendTime) {
             return offerAtNewTime(p, payload, correlation, sendTime);
         }
@@ -224,16 +246,20 @@ public final class Channel extends ChannelConsumerFields {
      */
     private boolean findRoom(long p) {
         long ahead = p + lookAhead;
+        long limit;
         if (PAYLOADS.getAcquire(payloads, (int) ahead & mask) == null) {
-            producerLimit = ahead;
-            return true;
+            limit = ahead;
+        } else {
+            limit = (long) CONSUMER_INDEX.getAcquire(this) + mask;
+            if (limit <= p) {
+                return false;
+            }
         }
-        long released = (long) CONSUMER_INDEX.getAcquire(this) + mask;
-        if (released > p) {
-            producerLimit = released;
-            return true;
+        producerLimit = limit;
+        if (doorbell == null) {
+            fastLimit = limit;
         }
-        return false;
+        return true;
     }
 
     /**
@@ -294,7 +320,10 @@ public final class Channel extends ChannelConsumerFields {
      * without bounds checks or masking (rings of fewer than {@value #CHUNK} slots never take this
      * path, and the up to {@value #CHUNK} - 1 slots before the end of each lap go one by one).
      * Otherwise, and for marks and {@link #CLOSE}, one slot at a time: an acquire load, the
-     * hand-over, a release store of null. The ring's array, mask and index stay in locals and the
+     * hand-over, a release store of null. When the probe of a chunk's last slot finds it empty, the
+     * next {@value #CHUNK} slots go one at a time without another probe: a consumer close behind the
+     * producer would otherwise read the line the producer is writing twice a message (the probe and
+     * the slot), and each read takes that line away from the producer's core. The ring's array, mask and index stay in locals and the
      * index is written back once, at the end.
      *
      * @param consumer reads each message in place
@@ -309,32 +338,38 @@ public final class Channel extends ChannelConsumerFields {
         final int m = mask;
         long c = consumerIndex;
         long freed = c;
+        long probeAt = c;
         int n = 0;
         try {
             while (n < limit) {
                 int first = (int) c & m;
                 int end = first + CHUNK;
-                if (end <= m + 1 && limit - n >= CHUNK && PAYLOADS.getAcquire(buffer, end - 1) != null) {
-                    // a chunk that does not wrap: the producer published every slot before that one earlier, in
-                    // order, but for a time mark (published after the message behind it), which the slot-by-slot
-                    // path below takes. Array indexes, not masked ring indexes: C2 drops the bounds checks and
-                    // unrolls both loops
-                    int k = first;
-                    for (; k < end; k++) {
-                        Object payload = buffer[k];
-                        if (payload == null || payload == TIME || payload == CLOSE) {
-                            break;
+                if (c >= probeAt && end <= m + 1 && limit - n >= CHUNK) {
+                    if (PAYLOADS.getAcquire(buffer, end - 1) == null) {
+                        // not a whole chunk yet: its slots go one by one, without reading the producer's line again
+                        probeAt = c + CHUNK;
+                    } else {
+                        // a chunk that does not wrap: the producer published every slot before that one earlier, in
+                        // order, but for a time mark (published after the message behind it), which the slot-by-slot
+                        // path below takes. Array indexes, not masked ring indexes: C2 drops the bounds checks and
+                        // unrolls both loops
+                        int k = first;
+                        for (; k < end; k++) {
+                            Object payload = buffer[k];
+                            if (payload == null || payload == TIME || payload == CLOSE) {
+                                break;
+                            }
+                            consumer.onSlot(k);
+                            c++;
                         }
-                        consumer.onSlot(k);
-                        c++;
+                        n += k - first;
+                        freed = c;
+                        if (k == end) {
+                            freeChunk(buffer, first);
+                            continue;
+                        }
+                        free(buffer, first, k);
                     }
-                    n += k - first;
-                    freed = c;
-                    if (k == end) {
-                        freeChunk(buffer, first);
-                        continue;
-                    }
-                    free(buffer, first, k);
                 }
                 int slot = (int) c & m;
                 Object payload = PAYLOADS.getAcquire(buffer, slot);
@@ -427,6 +462,8 @@ abstract class ChannelPad0 extends EnvelopeSlots {
 abstract class ChannelProducerFields extends ChannelPad0 {
     long producerIndex;
     long producerLimit;
+    /** Slots below it may be published by offer's fast path: producerLimit, or none with a doorbell. */
+    long fastLimit = Long.MIN_VALUE;
     /** The send time of the last mark written (the opening time before the first). */
     long lastSendTime;
     boolean producerClosed;
