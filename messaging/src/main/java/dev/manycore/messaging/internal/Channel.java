@@ -33,7 +33,6 @@ import java.lang.invoke.VarHandle;
  *   free nor the released consumer index leaves slot (p + 1) free; a message at a new send time
  *   needs two slots (mark and message) besides that one
  *   producerLimit: slots below it are known free (slot limit itself too, for CLOSE)
- *   fastLimit: producerLimit on a channel with no doorbell; the lowest long with one (see offer)
  * </pre>
  *
  * <p><b>Chunks.</b> The consumer looks ahead too: when the slot {@link #CHUNK} - 1 past its index is
@@ -151,13 +150,7 @@ public final class Channel extends ChannelConsumerFields {
     }
 
     /**
-     * Producer only. The fast path, a send at the previous send time into a slot known free on a
-     * channel with no doorbell, is one compare of the index against {@code fastLimit} and one of
-     * the time: its stores (correlation, payload, index) and nothing else. A channel with a
-     * doorbell keeps {@code fastLimit} at its lowest, so all its sends take {@code offerSlow}, whose
-     * publish is volatile and rings; they pay for that store anyway. Why it matters: the doorbell's
-     * null test on the fast path was two more instructions a send, and in the two-thread JMH pair
-     * the sender's throughput follows its instruction count (session 12, messaging/NOTES.md).
+     * Producer only.
      *
      * @param payload     not null
      * @param correlation the correlation id
@@ -166,21 +159,6 @@ public final class Channel extends ChannelConsumerFields {
      */
     public boolean offer(Object payload, long correlation, long sendTime) {
         long p = producerIndex;
-        if (p < fastLimit && sendTime == lastSendTime) {
-            int slot = (int) p & mask;
-            writeCorrelation(slot, correlation);
-            PAYLOADS.setRelease(payloads, slot, payload);
-            producerIndex = p + 1;
-            return true;
-        }
-        return offerSlow(p, payload, correlation, sendTime);
-    }
-
-    /**
-     * Producer only: every send that the fast path of {@link #offer} does not take: a new send
-     * time, a look-ahead step, a full ring, and every send of a channel with a doorbell.
-     */
-    private boolean offerSlow(long p, Object payload, long correlation, long sendTime) {
         if (sendTime != lastSendTime) {
             return offerAtNewTime(p, payload, correlation, sendTime);
         }
@@ -246,20 +224,16 @@ public final class Channel extends ChannelConsumerFields {
      */
     private boolean findRoom(long p) {
         long ahead = p + lookAhead;
-        long limit;
         if (PAYLOADS.getAcquire(payloads, (int) ahead & mask) == null) {
-            limit = ahead;
-        } else {
-            limit = (long) CONSUMER_INDEX.getAcquire(this) + mask;
-            if (limit <= p) {
-                return false;
-            }
+            producerLimit = ahead;
+            return true;
         }
-        producerLimit = limit;
-        if (doorbell == null) {
-            fastLimit = limit;
+        long released = (long) CONSUMER_INDEX.getAcquire(this) + mask;
+        if (released > p) {
+            producerLimit = released;
+            return true;
         }
-        return true;
+        return false;
     }
 
     /**
@@ -323,8 +297,8 @@ public final class Channel extends ChannelConsumerFields {
      * hand-over, a release store of null. When the probe of a chunk's last slot finds it empty, the
      * next {@value #CHUNK} slots go one at a time without another probe: a consumer close behind the
      * producer would otherwise read the line the producer is writing twice a message (the probe and
-     * the slot), and each read takes that line away from the producer's core. The ring's array, mask and index stay in locals and the
-     * index is written back once, at the end.
+     * the slot), and each read takes that line away from the producer's core. The ring's array,
+     * mask and index stay in locals and the index is written back once, at the end.
      *
      * @param consumer reads each message in place
      * @param limit    the most messages to hand over
@@ -462,8 +436,6 @@ abstract class ChannelPad0 extends EnvelopeSlots {
 abstract class ChannelProducerFields extends ChannelPad0 {
     long producerIndex;
     long producerLimit;
-    /** Slots below it may be published by offer's fast path: producerLimit, or none with a doorbell. */
-    long fastLimit = Long.MIN_VALUE;
     /** The send time of the last mark written (the opening time before the first). */
     long lastSendTime;
     boolean producerClosed;
