@@ -33,6 +33,7 @@ import java.lang.invoke.VarHandle;
  *   free nor the released consumer index leaves slot (p + 1) free; a message at a new send time
  *   needs two slots (mark and message) besides that one
  *   producerLimit: slots below it are known free (slot limit itself too, for CLOSE)
+ *   fastLimit: producerLimit with no doorbell (it may lag, never lead); the lowest long with one
  * </pre>
  *
  * <p><b>Chunks.</b> The consumer looks ahead too: when the slot {@link #CHUNK} - 1 past its index is
@@ -150,7 +151,13 @@ public final class Channel extends ChannelConsumerFields {
     }
 
     /**
-     * Producer only.
+     * Producer only. A send at the send time of the message before it, into a slot below {@code
+     * fastLimit}, is the fast path: two compares, then the correlation, payload and index stores.
+     * {@code fastLimit} follows {@code producerLimit} on a channel with no doorbell and stays at its
+     * lowest on one with a doorbell, whose every send goes through the branch that publishes with a
+     * volatile store and rings. So the fast path tests no doorbell, and the slower branches stay in
+     * this method: moving them into a method of their own left it a real call, and C2 spilled the
+     * sender's loop around that call (session 12, messaging/NOTES.md).
      *
      * @param payload     not null
      * @param correlation the correlation id
@@ -162,12 +169,22 @@ public final class Channel extends ChannelConsumerFields {
         if (sendTime != lastSendTime) {
             return offerAtNewTime(p, payload, correlation, sendTime);
         }
-        if (p >= producerLimit && !findRoom(p)) {
-            return false;
+        if (p >= fastLimit) {
+            if (p >= producerLimit && !findRoom(p)) {
+                return false;
+            }
+            if (doorbell != null) {
+                int slot = (int) p & mask;
+                writeCorrelation(slot, correlation);
+                publishAndRing(slot, payload, p + 1);
+                return true;
+            }
+            fastLimit = producerLimit;
         }
         int slot = (int) p & mask;
         writeCorrelation(slot, correlation);
-        publish(slot, payload, p + 1);
+        PAYLOADS.setRelease(payloads, slot, payload);
+        producerIndex = p + 1;
         return true;
     }
 
@@ -436,6 +453,8 @@ abstract class ChannelPad0 extends EnvelopeSlots {
 abstract class ChannelProducerFields extends ChannelPad0 {
     long producerIndex;
     long producerLimit;
+    /** Below it, offer's fast path publishes: producerLimit on a channel with no doorbell, else none. */
+    long fastLimit = Long.MIN_VALUE;
     /** The send time of the last mark written (the opening time before the first). */
     long lastSendTime;
     boolean producerClosed;
