@@ -311,11 +311,8 @@ public final class Channel extends ChannelConsumerFields {
      * without bounds checks or masking (rings of fewer than {@value #CHUNK} slots never take this
      * path, and the up to {@value #CHUNK} - 1 slots before the end of each lap go one by one).
      * Otherwise, and for marks and {@link #CLOSE}, one slot at a time: an acquire load, the
-     * hand-over, a release store of null. When the probe of a chunk's last slot finds it empty, the
-     * next {@value #CHUNK} slots go one at a time without another probe: a consumer close behind the
-     * producer would otherwise read the line the producer is writing twice a message (the probe and
-     * the slot), and each read takes that line away from the producer's core. The ring's array,
-     * mask and index stay in locals and the index is written back once, at the end.
+     * hand-over, a release store of null. The ring's array, mask and index stay in locals and the
+     * index is written back once, at the end.
      *
      * @param consumer reads each message in place
      * @param limit    the most messages to hand over
@@ -329,38 +326,32 @@ public final class Channel extends ChannelConsumerFields {
         final int m = mask;
         long c = consumerIndex;
         long freed = c;
-        long probeAt = c;
         int n = 0;
         try {
             while (n < limit) {
                 int first = (int) c & m;
                 int end = first + CHUNK;
-                if (c >= probeAt && end <= m + 1 && limit - n >= CHUNK) {
-                    if (PAYLOADS.getAcquire(buffer, end - 1) == null) {
-                        // not a whole chunk yet: its slots go one by one, without reading the producer's line again
-                        probeAt = c + CHUNK;
-                    } else {
-                        // a chunk that does not wrap: the producer published every slot before that one earlier, in
-                        // order, but for a time mark (published after the message behind it), which the slot-by-slot
-                        // path below takes. Array indexes, not masked ring indexes: C2 drops the bounds checks and
-                        // unrolls both loops
-                        int k = first;
-                        for (; k < end; k++) {
-                            Object payload = buffer[k];
-                            if (payload == null || payload == TIME || payload == CLOSE) {
-                                break;
-                            }
-                            consumer.onSlot(k);
-                            c++;
+                if (end <= m + 1 && limit - n >= CHUNK && PAYLOADS.getAcquire(buffer, end - 1) != null) {
+                    // a chunk that does not wrap: the producer published every slot before that one earlier, in
+                    // order, but for a time mark (published after the message behind it), which the slot-by-slot
+                    // path below takes. Array indexes, not masked ring indexes: C2 drops the bounds checks and
+                    // unrolls both loops
+                    int k = first;
+                    for (; k < end; k++) {
+                        Object payload = buffer[k];
+                        if (payload == null || payload == TIME || payload == CLOSE) {
+                            break;
                         }
-                        n += k - first;
-                        freed = c;
-                        if (k == end) {
-                            freeChunk(buffer, first);
-                            continue;
-                        }
-                        free(buffer, first, k);
+                        consumer.onSlot(k);
+                        c++;
                     }
+                    n += k - first;
+                    freed = c;
+                    if (k == end) {
+                        freeChunk(buffer, first);
+                        continue;
+                    }
+                    free(buffer, first, k);
                 }
                 int slot = (int) c & m;
                 Object payload = PAYLOADS.getAcquire(buffer, slot);
