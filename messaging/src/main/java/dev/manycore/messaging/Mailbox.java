@@ -208,7 +208,10 @@ public final class Mailbox<T> {
         return null;
     }
 
-    /** The first send of a payload class with a right (or one after another class): checks it in checked mode, caches it. */
+    /**
+     * The first send of a payload class with a right, or the first after another class: checks the
+     * class in checked mode, then caches it in the right.
+     */
     private void admitClass(SendRight<?> right, Object payload) {
         if (checked) {
             PayloadCheck.requireImmutable(payload);

@@ -211,10 +211,14 @@ public final class Channel extends ChannelConsumerFields {
      * point of the send), then the producer's index. With a doorbell the store is volatile and the
      * doorbell is rung after it (the sender's half of the handshake); with none, a release store.
      *
+     * <p>Called by {@link #offerAtNewTime} only: {@link #offer} does the same two steps itself, the
+     * release store in its fast path and {@link #publishAndRing} in its branch for a channel with a
+     * doorbell, so that its fast path does not test the doorbell.
+     *
      * <p>Kept within HotSpot's {@code MaxInlineSize} (35 bytes, checked by a test): C2 inlines a
      * larger callee only at a call site its profile calls hot, and a sender that met a full ring
-     * while profiled fails most offers, so this call site looks cold. At 52 bytes it stayed a real
-     * call on every message in every JVM measured.
+     * while profiled fails most offers, so a call site on the send path looks cold. At 52 bytes it
+     * stayed a real call on every message in every JVM measured (when {@link #offer} called it).
      */
     private void publish(int slot, Object element, long nextIndex) {
         if (doorbell != null) {
