@@ -41,7 +41,7 @@ import java.util.concurrent.CompletionException;
  * try (Kernel kernel = KernelBuilder.create().topology(Topology.tsar(4, 4)).start()) {
  *     UserProcess p = kernel.spawn(ProcessSpec.of("hello", ctx -> ctx.syscalls().allocPages(4)));
  *     p.waitFor(Duration.ofSeconds(10));
- *     System.out.println(kernel.report());
+ *     log.info("{}", kernel.report());                     // the embedding program's SLF4J logger
  * }
  * }</pre>
  *
@@ -65,7 +65,7 @@ import java.util.concurrent.CompletionException;
  *         ctx.syscalls().freePages(pages);
  *     }));
  *     p.waitFor(Duration.ofSeconds(1));                     // runs the simulation until p ends
- *     System.out.println(kernel.report());                  // virtual time, trace hash, latencies
+ *     log.info("{}", kernel.report());                     // virtual time, trace hash, latencies
  * }
  * }</pre>
  *   </li>
